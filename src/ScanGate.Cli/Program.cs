@@ -1,0 +1,3 @@
+using ScanGate.Cli;
+
+return await ScanGateCli.RunAsync(args, CliContext.CreateDefault()).ConfigureAwait(false);

@@ -1,0 +1,38 @@
+using System.CommandLine;
+using ScanGate.Cli.Commands;
+
+namespace ScanGate.Cli;
+
+/// <summary>Builds the <c>scangate</c> command tree. Each command lives in its own file under Commands/.</summary>
+public static class ScanGateCli
+{
+    public const string ExitCodeHelp =
+        "Exit codes: 0 pass (or warn), 1 policy fail, 2 usage or configuration error, 3 Qualys API/connection/authentication error, " +
+        "4 no judgeable result (scan Error, Canceled, host down), 5 timeout, 130 interrupted (SIGINT), 143 terminated (SIGTERM).";
+
+    public static RootCommand BuildRootCommand(CliContext context)
+    {
+        var root = new RootCommand("ScanGate: gate CI builds on Qualys VM host scans.\n" + ExitCodeHelp);
+        root.Subcommands.Add(ScanCommand.Create(context));
+        root.Subcommands.Add(EvaluateCommand.Create(context));
+        root.Subcommands.Add(ReportCommand.Create(context));
+        root.Subcommands.Add(DemoCommand.Create(context));
+        root.Subcommands.Add(EmulatorCommand.Create(context));
+        root.Subcommands.Add(TestConnectionCommand.Create(context));
+        root.Subcommands.Add(ListCommand.Create(context));
+        root.Subcommands.Add(PipelineCommand.Create(context));
+        root.Subcommands.Add(InitCommand.Create(context));
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
+    {
+        var root = BuildRootCommand(context);
+        var parseResult = root.Parse(args);
+        var configuration = new InvocationConfiguration { Output = context.Out, Error = context.Error };
+        var exitCode = await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+
+        // System.CommandLine reports parse errors with exit code 1; ours is 2 for every usage error.
+        return parseResult.Errors.Count > 0 && exitCode == 1 ? ExitCodes.Usage : exitCode;
+    }
+}

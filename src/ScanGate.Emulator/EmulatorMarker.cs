@@ -1,0 +1,6 @@
+namespace ScanGate.Emulator;
+
+/// <summary>Anchor type for the emulator assembly.</summary>
+public static class EmulatorMarker
+{
+}
