@@ -15,8 +15,14 @@ public sealed record QualysConnectionSettings
 
     public Uri? Proxy { get; init; }
 
+    /// <summary>Proxy user from <c>QUALYS_PROXY_USERNAME</c> (never from a flag).</summary>
+    public string? ProxyUsername { get; init; }
+
+    /// <summary>Proxy password from <c>QUALYS_PROXY_PASSWORD</c> (never from a flag).</summary>
+    public string? ProxyPassword { get; init; }
+
     public string? CaCertificateFile { get; init; }
 
     public override string ToString() =>
-        $"QualysConnectionSettings {{ Platform = {Platform}, ApiUrl = {ApiUrl}, Username = {Username}, Password = ***, Proxy = {Proxy?.GetLeftPart(UriPartial.Authority)}, CaCertificateFile = {CaCertificateFile} }}";
+        $"QualysConnectionSettings {{ Platform = {Platform}, ApiUrl = {ApiUrl}, Username = {Username}, Password = ***, Proxy = {Proxy?.GetLeftPart(UriPartial.Authority)}, ProxyUsername = {ProxyUsername}, ProxyPassword = {(ProxyPassword is null ? "null" : "***")}, CaCertificateFile = {CaCertificateFile} }}";
 }

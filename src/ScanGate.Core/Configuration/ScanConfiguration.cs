@@ -35,6 +35,8 @@ public static class ScanConfiguration
             Username = username.Value.Trim(),
             Password = ReadPassword(layers, password, stdin),
             Proxy = layers.Get("proxy") is { } proxy ? ParseUrl(proxy.Source, proxy.Value, allowPlainHttpOnLoopback: false, proxy: true) : null,
+            ProxyUsername = layers.Environment.GetVariable("QUALYS_PROXY_USERNAME") is { Length: > 0 } proxyUser ? proxyUser : null,
+            ProxyPassword = layers.Environment.GetVariable("QUALYS_PROXY_PASSWORD") is { Length: > 0 } proxyPassword ? proxyPassword : null,
             CaCertificateFile = layers.Get("ca_cert") is { } ca ? ExistingFile(layers, "ca_cert", ca.Source, ca.Value) : null,
         };
     }
@@ -207,9 +209,11 @@ public static class ScanConfiguration
             throw new ConfigurationException(field, Redact(value), "must be https (plain http is only allowed on loopback, e.g. the emulator).");
         }
 
-        if (!proxy && !string.IsNullOrEmpty(uri.UserInfo))
+        if (!string.IsNullOrEmpty(uri.UserInfo))
         {
-            throw new ConfigurationException(field, Redact(value), "must not carry credentials; use --username and QUALYS_PASSWORD.");
+            throw new ConfigurationException(field, Redact(value), proxy
+                ? "must not carry credentials (they would show in process lists and logs); use QUALYS_PROXY_USERNAME and QUALYS_PROXY_PASSWORD."
+                : "must not carry credentials; use --username and QUALYS_PASSWORD.");
         }
 
         return uri;

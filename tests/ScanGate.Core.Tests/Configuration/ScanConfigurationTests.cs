@@ -133,6 +133,7 @@ public sealed class ScanConfigurationTests : IDisposable
     [InlineData("platform", "US1", "api_url", "https://qualysapi.example", "not both")]
     [InlineData("api_url", "http://qualys.example.com", null, null, "must be https")]
     [InlineData("api_url", "https://u:p@qualys.example.com", null, null, "must not carry credentials")]
+    [InlineData("proxy", "http://user:pw@proxy.corp:3128", null, null, "QUALYS_PROXY_PASSWORD")]
     [InlineData("ec2_instance", "i-nothex", null, null, "not an EC2 instance id")]
     [InlineData("ec2_instance", "i-0123456789abcdef0", null, null, "--ec2-connector")]
     [InlineData("poll_interval", "5s", null, null, "minimum")]
