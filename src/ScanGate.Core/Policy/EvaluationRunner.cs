@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Threading.Channels;
 using ScanGate.Results;
 
 namespace ScanGate.Policy;
@@ -101,51 +102,69 @@ public static class EvaluationRunner
         var notScanned = new List<string>();
 
         using var spool = new FindingsSpool(outputDirectory);
-        await using (var reader = new ScanResultReader(resultStream, leaveOpen: true))
+        var elements = Channel.CreateBounded<ElementBatch>(new BoundedChannelOptions(8) { SingleReader = true, SingleWriter = true });
+
+        // Two stages on two cores: the reader parses while this thread judges and spools the previous batch.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producer = Task.Run(() => ReadAllAsync(resultStream, elements.Writer, stop.Token), stop.Token);
+        try
         {
-            while (await reader.ReadAsync(cancellationToken))
+            await foreach (var batch in elements.Reader.ReadAllAsync(stop.Token))
             {
-                switch (reader.Kind)
+                for (var i = 0; i < batch.Count; i++)
                 {
-                    case ScanResultElementKind.Detection:
-                        FindingEvaluation finding;
-                        try
-                        {
-                            finding = evaluator.Evaluate(reader.Detection!);
-                        }
-                        catch (DetectionValueException e)
-                        {
-                            throw new ScanResultFormatException(
-                                string.Create(CultureInfo.InvariantCulture, $"Result element {reader.ElementIndex} (byte {reader.BytePosition}): {e.Message}"),
-                                reader.BytePosition, reader.ElementIndex, e);
-                        }
-
-                        if (finding.Type != FindingType.InformationGathered)
-                        {
-                            spool.Write(finding);
-                        }
-
-                        break;
-                    case ScanResultElementKind.Summary:
-                        summaryFields = new Dictionary<string, string?>(reader.Fields, StringComparer.Ordinal);
-                        break;
-                    case ScanResultElementKind.Appendix:
-                        foreach (var (key, value) in reader.Fields)
-                        {
-                            if ((key.StartsWith("hosts_not_scanned", StringComparison.Ordinal) || key.StartsWith("host_not_scanned", StringComparison.Ordinal))
-                                && !string.IsNullOrWhiteSpace(value))
+                    var element = batch.Items[i];
+                    switch (element.Kind)
+                    {
+                        case ScanResultElementKind.Detection:
+                            FindingEvaluation finding;
+                            try
                             {
-                                notScanned.Add($"{key}: {value}");
+                                finding = evaluator.Evaluate(element.Detection!);
                             }
-                        }
+                            catch (DetectionValueException e)
+                            {
+                                throw new ScanResultFormatException(
+                                    string.Create(CultureInfo.InvariantCulture, $"Result element {element.Index} (byte {element.BytePosition}): {e.Message}"),
+                                    element.BytePosition, element.Index, e);
+                            }
 
-                        break;
-                    case ScanResultElementKind.Header:
-                    default:
-                        break;
+                            if (finding.Type != FindingType.InformationGathered)
+                            {
+                                spool.Write(finding);
+                            }
+
+                            break;
+                        case ScanResultElementKind.Summary:
+                            summaryFields = new Dictionary<string, string?>(element.Fields!, StringComparer.Ordinal);
+                            break;
+                        case ScanResultElementKind.Appendix:
+                            foreach (var (key, value) in element.Fields!)
+                            {
+                                if ((key.StartsWith("hosts_not_scanned", StringComparison.Ordinal) || key.StartsWith("host_not_scanned", StringComparison.Ordinal))
+                                    && !string.IsNullOrWhiteSpace(value))
+                                {
+                                    notScanned.Add($"{key}: {value}");
+                                }
+                            }
+
+                            break;
+                        case ScanResultElementKind.Header:
+                        default:
+                            break;
+                    }
                 }
             }
         }
+        catch
+        {
+            await stop.CancelAsync();
+            await Task.WhenAny(producer);
+            throw;
+        }
+
+        // Surfaces the reader's ScanResultFormatException (truncated, malformed) after the channel completed with it.
+        await producer;
 
         foreach (var entry in notScanned)
         {
@@ -211,6 +230,52 @@ public static class EvaluationRunner
             Scan = scan,
             PluginEvaluationResultJson = pluginJson,
         };
+    }
+
+    private static async Task ReadAllAsync(Stream stream, ChannelWriter<ElementBatch> writer, CancellationToken cancellationToken)
+    {
+        Exception? failure = null;
+        try
+        {
+            // threat and impact are not part of scangate-result.json; skipping them saves most string allocations.
+            await using var reader = new ScanResultReader(stream, leaveOpen: true) { SkipThreatAndImpact = true };
+            var batch = new ElementBatch();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                batch.Items[batch.Count++] = new Element(reader.Kind, reader.Detection,
+                    reader.Kind == ScanResultElementKind.Detection ? null : reader.Fields, reader.ElementIndex, reader.BytePosition);
+                if (batch.Count == ElementBatch.Capacity)
+                {
+                    await writer.WriteAsync(batch, cancellationToken);
+                    batch = new ElementBatch();
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                await writer.WriteAsync(batch, cancellationToken);
+            }
+        }
+        catch (Exception e)
+        {
+            failure = e;
+            throw;
+        }
+        finally
+        {
+            writer.TryComplete(failure);
+        }
+    }
+
+    private readonly record struct Element(ScanResultElementKind Kind, Detection? Detection, IReadOnlyDictionary<string, string?>? Fields, long Index, long BytePosition);
+
+    private sealed class ElementBatch
+    {
+        public const int Capacity = 256;
+
+        public Element[] Items { get; } = new Element[Capacity];
+
+        public int Count { get; set; }
     }
 
     private static EvaluationSummary WithFailure(EvaluationSummary summary, IReadOnlyList<string> reasons) => new()
