@@ -95,9 +95,19 @@ internal sealed class ScanConsole : IScanObserver
         output.WriteLine(Clean(outcome.Message));
         if (_verbosity != Verbosity.Quiet)
         {
-            foreach (var reason in outcome.Reasons.Where(r => !string.Equals(r, outcome.Message, StringComparison.Ordinal)).Take(20))
+            if (outcome.SummaryText is { } summary)
             {
-                output.WriteLine("  - " + Clean(reason));
+                foreach (var line in summary.TrimEnd().Split('\n'))
+                {
+                    output.WriteLine(Clean(line.TrimEnd('\r')));
+                }
+            }
+            else
+            {
+                foreach (var reason in outcome.Reasons.Where(r => !string.Equals(r, outcome.Message, StringComparison.Ordinal)).Take(20))
+                {
+                    output.WriteLine("  - " + Clean(reason));
+                }
             }
 
             var scan = outcome.Scan;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ScanGate.Cli.Options;
 using ScanGate.Configuration;
 using ScanGate.Scanning;
 
@@ -30,7 +31,7 @@ internal static class ScanCommand
         {
             settings = options.BuildSettings(parseResult, context);
             // The policy is checked before anything is launched: a typo never costs a scan.
-            judge = ScanServices.CreateJudge(context, options.Policy, parseResult, settings);
+            judge = ScanServices.CreateJudge(context, options.Policy, parseResult, settings.PolicyFile);
         }
         catch (ConfigurationException ex)
         {
@@ -52,7 +53,7 @@ internal static class ScanCommand
             ? new ScanConsole(context, console.Level) { StatusHook = status => onStatus(interrupt, status) }
             : console;
 
-        IQualysScanPort port;
+        QualysClientScanPort port;
         try
         {
             port = ScanServices.CreatePort(context, settings.Connection, console, settings.Request.Timeout);
@@ -81,7 +82,7 @@ internal static class ScanCommand
         }
         finally
         {
-            (port as IDisposable)?.Dispose();
+            port.Dispose();
         }
     }
 }
@@ -123,7 +124,7 @@ internal sealed class ScanCliOptions
 
     public Option<bool> Verbose { get; } = new("--verbose", "-v") { Description = "Also show every API call and connector state." };
 
-    public PolicyOptionsAdapter Policy { get; } = new();
+    public PolicyCliOptions Policy { get; } = new();
 
     public void AddTo(Command command)
     {
@@ -160,7 +161,7 @@ internal sealed class ScanCliOptions
         QualysCliOptions.Put(flags, "on_host_down", parseResult.GetValue(OnHostDown));
         QualysCliOptions.Put(flags, "leave_running", parseResult, LeaveRunning);
         QualysCliOptions.Put(flags, "output_dir", parseResult.GetValue(OutputDir));
-        QualysCliOptions.Put(flags, "policy", Policy.PolicyFile(parseResult));
+        QualysCliOptions.Put(flags, "policy", parseResult.GetValue(Policy.Policy));
         var layers = Qualys.Layers(parseResult, context, flags);
         return ScanConfiguration.Build(layers, Qualys.PasswordSource(parseResult), context.In, context.Time.GetUtcNow());
     }

@@ -3,8 +3,8 @@ namespace ScanGate.Configuration;
 /// <summary>Bad configuration (exit code 2). The message names the field and the value (never a secret's value).</summary>
 public sealed class ConfigurationException : Exception
 {
-    public ConfigurationException(string field, string? value, string problem)
-        : base(value is null ? $"{field}: {problem}" : $"{field} '{value}': {problem}")
+    public ConfigurationException(string field, string? value, string problem, Exception? inner = null)
+        : base(value is null ? $"{field}: {problem}" : $"{field} '{value}': {problem}", inner)
     {
         Field = field;
     }

@@ -18,4 +18,8 @@ public interface IScanJudge
 /// <param name="Reasons">Failing (or warning) criteria, one line each.</param>
 /// <param name="EvaluationResultJson">The plugin's <c>evaluationResult</c> object as JSON text.</param>
 /// <param name="ResultFile">Path of the <c>scangate-result.json</c> written.</param>
-public sealed record JudgeResult(int ExitCode, string Verdict, IReadOnlyList<string> Reasons, string EvaluationResultJson, string ResultFile);
+public sealed record JudgeResult(int ExitCode, string Verdict, IReadOnlyList<string> Reasons, string EvaluationResultJson, string ResultFile)
+{
+    /// <summary>A short human summary of the verdict (failing criteria, worst findings), when the judge has one.</summary>
+    public string? SummaryText { get; init; }
+}

@@ -362,6 +362,7 @@ public sealed class ScanLifecycle
         {
             Reasons = judged.Reasons,
             ResultFile = judged.ResultFile,
+            SummaryText = judged.SummaryText,
         };
     }
 

@@ -31,6 +31,9 @@ public sealed record ScanOutcome(ScanEndKind Kind, int ExitCode, string Verdict,
     /// <summary>Reasons the policy gave (failing or warning criteria), when judged.</summary>
     public IReadOnlyList<string> Reasons { get; init; } = [];
 
+    /// <summary>The judge's human summary (failing criteria, worst findings), when judged.</summary>
+    public string? SummaryText { get; init; }
+
     /// <summary>Path of <c>scangate-result.json</c>, when written.</summary>
     public string? ResultFile { get; init; }
 }
