@@ -116,7 +116,7 @@ internal sealed class ScanConsole : IScanObserver
                 output.WriteLine($"Scan: {Clean(scan.Reference)} '{Clean(scan.Title)}' target {Clean(scan.Target)}, {scan.State ?? "unknown state"}, {scan.ApiCalls} API calls, {Format(TimeSpan.FromSeconds(scan.ElapsedSeconds ?? 0))}.");
             }
 
-            if (outcome.ResultFile is not null)
+            if (outcome.ResultFile is not null && outcome.SummaryText is null)
             {
                 output.WriteLine($"Result: {outcome.ResultFile}");
             }
