@@ -156,7 +156,7 @@ internal static class HtmlReportWriter
         var total = Enumerable.Range(1, 5).Sum(s => count(s));
         const int barArea = 220;
         w.Write("<figure class=\"chart\" id=\"chart-" + name.ToLowerInvariant() + "\"><h3>" + name + " (" + E(total) + ")</h3>");
-        w.Write("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"360\" height=\"150\" viewBox=\"0 0 360 150\" role=\"img\" aria-label=\""
+        w.Write("<svg width=\"360\" height=\"150\" viewBox=\"0 0 360 150\" role=\"img\" aria-label=\""
             + name + " findings by severity\">");
         for (var s = 5; s >= 1; s--)
         {

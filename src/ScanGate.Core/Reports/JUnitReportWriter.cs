@@ -273,12 +273,12 @@ internal static class JUnitReportWriter
 
         if (f.Cvss3 is { } v3)
         {
-            text.Append("CVSS v3: ").Append(ReportText.Number(v3)).Append(' ').Append(f.Cvss3Vector).Append('\n');
+            text.Append("CVSS v3: ").Append(ReportText.Number(v3)).Append(f.Cvss3Vector is null ? "" : " " + f.Cvss3Vector).Append('\n');
         }
 
         if (f.Cvss2 is { } v2)
         {
-            text.Append("CVSS v2: ").Append(ReportText.Number(v2)).Append(' ').Append(f.Cvss2Vector).Append('\n');
+            text.Append("CVSS v2: ").Append(ReportText.Number(v2)).Append(f.Cvss2Vector is null ? "" : " " + f.Cvss2Vector).Append('\n');
         }
 
         if (f.Cves is { Count: > 0 } cves)

@@ -36,6 +36,9 @@ public sealed class ResultFileReader : IDisposable
 
     public ResultHeader Header { get; private set; } = new();
 
+    /// <summary>Size of the read buffer: it grows only to the largest single value, never to the file.</summary>
+    internal int BufferSize => _buffer.Length;
+
     /// <summary>Findings returned so far.</summary>
     public long FindingIndex { get; private set; }
 
@@ -204,6 +207,11 @@ public sealed class ResultFileReader : IDisposable
     {
         while (true)
         {
+            if (_final && _consumedBefore + _end == 0)
+            {
+                throw Error("the file is empty (not a scangate-result.json)");
+            }
+
             var reader = new Utf8JsonReader(_buffer.AsSpan(_start, _end - _start), _final, _state);
             bool ready;
             try
