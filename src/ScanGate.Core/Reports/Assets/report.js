@@ -126,7 +126,7 @@
     text(byId('pageinfo'), view.length === 0 ? 'No findings match the filters.' : 'Rows ' + (start + 1) + '–' + end + ' of ' + view.length + ', page ' + (state.page + 1) + ' of ' + pages);
     byId('prev').disabled = state.page === 0;
     byId('next').disabled = state.page >= pages - 1;
-    var heads = document.querySelectorAll('th button[data-sort]');
+    var heads = byId('ftable').querySelectorAll('th button[data-sort]');
     for (var h = 0; h < heads.length; h++) {
       var key = heads[h].dataset.sort;
       if (key === state.key) { heads[h].setAttribute('aria-sort', state.dir > 0 ? 'ascending' : 'descending'); } else { heads[h].removeAttribute('aria-sort'); }
@@ -147,7 +147,7 @@
   byId('prev').addEventListener('click', function () { state.page--; render(); });
   byId('next').addEventListener('click', function () { state.page++; render(); });
   byId('psize').addEventListener('change', function (e) { state.size = parseInt(e.target.value, 10) || 0; state.page = 0; render(); });
-  document.querySelector('thead').addEventListener('click', function (e) {
+  byId('ftable').tHead.addEventListener('click', function (e) {
     var b = e.target.closest('button[data-sort]');
     if (!b) { return; }
     var key = b.dataset.sort;
