@@ -61,7 +61,7 @@ public static class ReportRenderer
         Directory.CreateDirectory(outputDirectory);
         var files = new List<RenderedReport>();
         var lines = new List<string>();
-        var sarifTarget = string.IsNullOrWhiteSpace(options.SarifTargetFile) ? ReportOptions.DefaultSarifTarget : options.SarifTargetFile;
+        var sarifTarget = SarifTarget(options);
 
         foreach (var format in formats)
         {
@@ -107,6 +107,33 @@ public static class ReportRenderer
         }
 
         return new ReportRenderResult(files, lines);
+    }
+
+    /// <summary>
+    /// The SARIF location must be repository-relative for code scanning: an absolute path under the CI workspace
+    /// (GITHUB_WORKSPACE, CI_PROJECT_DIR, BUILD_SOURCESDIRECTORY, WORKSPACE) is made relative to it.
+    /// </summary>
+    internal static string SarifTarget(ReportOptions options)
+    {
+        var target = string.IsNullOrWhiteSpace(options.SarifTargetFile) ? ReportOptions.DefaultSarifTarget : options.SarifTargetFile.Trim();
+        if (!Path.IsPathRooted(target) || options.Environment is not { } env)
+        {
+            return target;
+        }
+
+        foreach (var name in new[] { "GITHUB_WORKSPACE", "CI_PROJECT_DIR", "BUILD_SOURCESDIRECTORY", "WORKSPACE" })
+        {
+            if (env.GetVariable(name) is { Length: > 0 } root)
+            {
+                var relative = Path.GetRelativePath(Path.GetFullPath(root), Path.GetFullPath(target));
+                if (!relative.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(relative))
+                {
+                    return relative;
+                }
+            }
+        }
+
+        return target;
     }
 
     private static async Task PublishSummaryAsync(

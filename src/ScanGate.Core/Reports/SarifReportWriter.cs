@@ -118,6 +118,12 @@ internal static class SarifReportWriter
     /// <summary>A repository-relative URI with forward slashes (what code scanning matches against the checkout).</summary>
     internal static string NormalizeUri(string path)
     {
+        if (Path.IsPathRooted(path))
+        {
+            // Outside any known workspace: an absolute file URI is still valid SARIF.
+            return new Uri(Path.GetFullPath(path)).AbsoluteUri;
+        }
+
         var p = path.Replace('\\', '/');
         while (p.StartsWith("./", StringComparison.Ordinal))
         {

@@ -53,6 +53,18 @@ public sealed class ReportRendererTests
         result.ConsoleLines.ShouldBe(["##vso[task.uploadsummary]" + Path.Combine(dir, "scangate-summary.md")]);
     }
 
+    [Theory]
+    [InlineData("/work/repo/.github/workflows/scan.yml", "GITHUB_WORKSPACE", "/work/repo", ".github/workflows/scan.yml")]
+    [InlineData("/builds/group/app/scangate.yml", "CI_PROJECT_DIR", "/builds/group/app", "scangate.yml")]
+    [InlineData("/elsewhere/scangate.yml", "GITHUB_WORKSPACE", "/work/repo", "/elsewhere/scangate.yml")]
+    [InlineData("ci/scan.yml", "GITHUB_WORKSPACE", "/work/repo", "ci/scan.yml")]
+    [InlineData(null, "GITHUB_WORKSPACE", "/work/repo", ReportOptions.DefaultSarifTarget)]
+    public void SarifTarget_AbsoluteUnderWorkspace_BecomesRepositoryRelative(string? target, string variable, string root, string expected)
+    {
+        var env = new DictionaryEnvironment { [variable] = root };
+        ReportRenderer.SarifTarget(new ReportOptions { SarifTargetFile = target, Environment = env }).ShouldBe(expected);
+    }
+
     [Fact]
     public async Task Render_OutsideCi_WritesNoSummaryUnlessAsked()
     {
