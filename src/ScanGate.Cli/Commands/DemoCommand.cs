@@ -3,6 +3,7 @@ using System.Globalization;
 using ScanGate.Cli.Options;
 using ScanGate.Configuration;
 using ScanGate.Emulator;
+using ScanGate.Reports;
 using ScanGate.Scanning;
 
 namespace ScanGate.Cli.Commands;
@@ -95,7 +96,8 @@ internal static class DemoCommand
 
             var demoConsole = new ScanConsole(demoContext, verbosity);
             demoConsole.Info($"Qualys emulator listening on {emulator.BaseUrl} (user demo, password demo); the demo clock runs {factor.ToString(CultureInfo.InvariantCulture)}x real time.");
-            var exitCode = await ScanCommand.RunScanAsync(demoContext, demoConsole, settings, judge, cancellationToken);
+            var exitCode = await ScanCommand.RunScanAsync(demoContext, demoConsole, settings, judge,
+                [ReportFormat.Json, ReportFormat.Html, ReportFormat.JUnit, ReportFormat.Sarif, ReportFormat.Markdown], cancellationToken);
             if (verbosity != Verbosity.Quiet)
             {
                 await context.Out.WriteLineAsync($"This was a real scan gate against the emulator over HTTP. With a Qualys subscription: QUALYS_USERNAME=... QUALYS_PASSWORD=... scangate scan --platform US1 --host <address> --fail-on-severity 4");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ScanGate.Cli.Options;
 using ScanGate.Configuration;
+using ScanGate.Reports;
 using ScanGate.Scanning;
 
 namespace ScanGate.Cli.Commands;
@@ -27,23 +28,26 @@ internal static class ScanCommand
         var console = new ScanConsole(context, options.Verbosity(parseResult));
         ScanSettings settings;
         IScanJudge judge;
+        IReadOnlyList<ReportFormat> reports;
         try
         {
+            reports = ReportFormats.Parse(parseResult.GetValue(options.Report));
             settings = options.BuildSettings(parseResult, context);
             // The policy is checked before anything is launched: a typo never costs a scan.
             judge = ScanServices.CreateJudge(context, options.Policy, parseResult, settings.PolicyFile);
         }
-        catch (ConfigurationException ex)
+        catch (Exception ex) when (ex is ConfigurationException or ReportFormatException)
         {
             console.Error(ex.Message);
             return ExitCodes.Usage;
         }
 
-        return await RunScanAsync(context, console, settings, judge, cancellationToken);
+        return await RunScanAsync(context, console, settings, judge, reports, cancellationToken);
     }
 
     /// <summary>Runs the lifecycle with signal handling and prints the summary; shared with <c>demo</c>.</summary>
-    public static async Task<int> RunScanAsync(CliContext context, ScanConsole console, ScanSettings settings, IScanJudge judge, CancellationToken cancellationToken)
+    public static async Task<int> RunScanAsync(
+        CliContext context, ScanConsole console, ScanSettings settings, IScanJudge judge, IReadOnlyList<ReportFormat> reports, CancellationToken cancellationToken)
     {
         using var interrupt = new ScanInterrupt();
         using var tracking = SignalHub.Track(interrupt);
@@ -78,11 +82,45 @@ internal static class ScanCommand
             }
 
             console.Summary(outcome);
+            await RenderReportsAsync(context, console, outcome, reports);
             return outcome.ExitCode;
         }
         finally
         {
             port.Dispose();
+        }
+    }
+
+    /// <summary>Reports from scangate-result.json; a report that cannot be written is a warning, never a verdict change.</summary>
+    private static async Task RenderReportsAsync(CliContext context, ScanConsole console, ScanOutcome outcome, IReadOnlyList<ReportFormat> reports)
+    {
+        if (outcome.ResultFile is null || reports.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var rendered = await ReportRenderer.RenderAsync(outcome.ResultFile, reports, Path.GetDirectoryName(outcome.ResultFile)!,
+                new ReportOptions { Environment = context.Environment }, CancellationToken.None);
+            foreach (var line in rendered.ConsoleLines)
+            {
+                await context.Out.WriteLineAsync(line);
+            }
+
+            foreach (var file in rendered.Files.Where(f => f.Format != ReportFormat.Json))
+            {
+                console.Detail($"Report written: {file.Path}");
+            }
+
+            if (console.Level != Verbosity.Quiet && rendered.Files.Any(f => f.Format != ReportFormat.Json))
+            {
+                await context.Out.WriteLineAsync("Reports: " + string.Join(", ", rendered.Files.Where(f => f.Format != ReportFormat.Json).Select(f => f.Path)));
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or System.Text.Json.JsonException or FormatException)
+        {
+            console.Warning($"Could not write the reports: {ex.Message}");
         }
     }
 }
@@ -120,6 +158,8 @@ internal sealed class ScanCliOptions
 
     public Option<string?> OutputDir { get; } = new("--output-dir") { Description = "Where to write scangate-result.json and qualys_<ref>.json (default scangate-out).", HelpName = "DIR" };
 
+    public Option<string?> Report { get; } = new("--report") { Description = $"Report formats written next to the result: {ReportFormats.Names} (default {ReportFormats.DefaultValue}).", HelpName = "FORMATS" };
+
     public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Only errors and the verdict." };
 
     public Option<bool> Verbose { get; } = new("--verbose", "-v") { Description = "Also show every API call and connector state." };
@@ -129,7 +169,7 @@ internal sealed class ScanCliOptions
     public void AddTo(Command command)
     {
         Qualys.AddTo(command);
-        foreach (var option in new Option[] { Host, NetworkId, Ec2Instance, Ec2Connector, RunConnector, Ec2Region, OptionProfile, Scanner, ScanName, PollInterval, Timeout, OnHostDown, LeaveRunning, OutputDir, Quiet, Verbose })
+        foreach (var option in new Option[] { Host, NetworkId, Ec2Instance, Ec2Connector, RunConnector, Ec2Region, OptionProfile, Scanner, ScanName, PollInterval, Timeout, OnHostDown, LeaveRunning, OutputDir, Report, Quiet, Verbose })
         {
             command.Options.Add(option);
         }
