@@ -97,7 +97,8 @@ internal static class DemoCommand
             var demoConsole = new ScanConsole(demoContext, verbosity);
             demoConsole.Info($"Qualys emulator listening on {emulator.BaseUrl} (user demo, password demo); the demo clock runs {factor.ToString(CultureInfo.InvariantCulture)}x real time.");
             var exitCode = await ScanCommand.RunScanAsync(demoContext, demoConsole, settings, judge,
-                [ReportFormat.Json, ReportFormat.Html, ReportFormat.JUnit, ReportFormat.Sarif, ReportFormat.Markdown], cancellationToken);
+                outcome => ScanCommand.RenderReportsAsync(demoContext, demoConsole, outcome, [ReportFormat.Json, ReportFormat.Html, ReportFormat.JUnit, ReportFormat.Sarif, ReportFormat.Markdown]),
+                cancellationToken);
             if (verbosity != Verbosity.Quiet)
             {
                 await context.Out.WriteLineAsync($"This was a real scan gate against the emulator over HTTP. With a Qualys subscription: QUALYS_USERNAME=... QUALYS_PASSWORD=... scangate scan --platform US1 --host <address> --fail-on-severity 4");

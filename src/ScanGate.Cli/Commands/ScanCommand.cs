@@ -28,26 +28,33 @@ internal static class ScanCommand
         var console = new ScanConsole(context, options.Verbosity(parseResult));
         ScanSettings settings;
         IScanJudge judge;
-        IReadOnlyList<ReportFormat> reports;
         try
         {
-            reports = ReportFormats.Parse(parseResult.GetValue(options.Report));
+            if (options.Reports.Validate(parseResult) is { } reportError)
+            {
+                throw new ConfigurationException(reportError);
+            }
+
             settings = options.BuildSettings(parseResult, context);
             // The policy is checked before anything is launched: a typo never costs a scan.
             judge = ScanServices.CreateJudge(context, options.Policy, parseResult, settings.PolicyFile);
         }
-        catch (Exception ex) when (ex is ConfigurationException or ReportFormatException)
+        catch (ConfigurationException ex)
         {
             console.Error(ex.Message);
             return ExitCodes.Usage;
         }
 
-        return await RunScanAsync(context, console, settings, judge, reports, cancellationToken);
+        // Reports and the webhook follow the result even when the run was interrupted, so they get their own token.
+        return await RunScanAsync(context, console, settings, judge, outcome => outcome.ResultFile is null
+            ? Task.FromResult(outcome.ExitCode)
+            : options.Reports.RenderAsync(parseResult, context, outcome.ResultFile, settings.Request.OutputDirectory, outcome.ExitCode, CancellationToken.None),
+            cancellationToken);
     }
 
     /// <summary>Runs the lifecycle with signal handling and prints the summary; shared with <c>demo</c>.</summary>
     public static async Task<int> RunScanAsync(
-        CliContext context, ScanConsole console, ScanSettings settings, IScanJudge judge, IReadOnlyList<ReportFormat> reports, CancellationToken cancellationToken)
+        CliContext context, ScanConsole console, ScanSettings settings, IScanJudge judge, Func<ScanOutcome, Task<int>> finish, CancellationToken cancellationToken)
     {
         using var interrupt = new ScanInterrupt();
         using var tracking = SignalHub.Track(interrupt);
@@ -82,8 +89,7 @@ internal static class ScanCommand
             }
 
             console.Summary(outcome);
-            await RenderReportsAsync(context, console, outcome, reports);
-            return outcome.ExitCode;
+            return await finish(outcome);
         }
         finally
         {
@@ -92,11 +98,11 @@ internal static class ScanCommand
     }
 
     /// <summary>Reports from scangate-result.json; a report that cannot be written is a warning, never a verdict change.</summary>
-    private static async Task RenderReportsAsync(CliContext context, ScanConsole console, ScanOutcome outcome, IReadOnlyList<ReportFormat> reports)
+    public static async Task<int> RenderReportsAsync(CliContext context, ScanConsole console, ScanOutcome outcome, IReadOnlyList<ReportFormat> reports)
     {
         if (outcome.ResultFile is null || reports.Count == 0)
         {
-            return;
+            return outcome.ExitCode;
         }
 
         try
@@ -118,10 +124,12 @@ internal static class ScanCommand
                 await context.Out.WriteLineAsync("Reports: " + string.Join(", ", rendered.Files.Where(f => f.Format != ReportFormat.Json).Select(f => f.Path)));
             }
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or System.Text.Json.JsonException or FormatException)
+        catch (Exception ex) when (ex is ResultFileException or IOException or UnauthorizedAccessException)
         {
             console.Warning($"Could not write the reports: {ex.Message}");
         }
+
+        return outcome.ExitCode;
     }
 }
 
@@ -158,7 +166,7 @@ internal sealed class ScanCliOptions
 
     public Option<string?> OutputDir { get; } = new("--output-dir") { Description = "Where to write scangate-result.json and qualys_<ref>.json (default scangate-out).", HelpName = "DIR" };
 
-    public Option<string?> Report { get; } = new("--report") { Description = $"Report formats written next to the result: {ReportFormats.Names} (default {ReportFormats.DefaultValue}).", HelpName = "FORMATS" };
+    public ReportCliOptions Reports { get; } = new();
 
     public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Only errors and the verdict." };
 
@@ -169,12 +177,13 @@ internal sealed class ScanCliOptions
     public void AddTo(Command command)
     {
         Qualys.AddTo(command);
-        foreach (var option in new Option[] { Host, NetworkId, Ec2Instance, Ec2Connector, RunConnector, Ec2Region, OptionProfile, Scanner, ScanName, PollInterval, Timeout, OnHostDown, LeaveRunning, OutputDir, Report, Quiet, Verbose })
+        foreach (var option in new Option[] { Host, NetworkId, Ec2Instance, Ec2Connector, RunConnector, Ec2Region, OptionProfile, Scanner, ScanName, PollInterval, Timeout, OnHostDown, LeaveRunning, OutputDir, Quiet, Verbose })
         {
             command.Options.Add(option);
         }
 
         Policy.AddTo(command);
+        Reports.AddTo(command);
     }
 
     public Verbosity Verbosity(ParseResult parseResult) =>
