@@ -113,7 +113,7 @@ internal sealed class ScanConsole : IScanObserver
             var scan = outcome.Scan;
             if (scan.Reference is not null)
             {
-                output.WriteLine($"Scan: {Clean(scan.Reference)} '{Clean(scan.Title)}' target {Clean(scan.Target)}, {scan.State ?? "unknown state"}, {scan.ApiCalls} API calls, {Format(TimeSpan.FromSeconds(scan.ElapsedSeconds ?? 0))}.");
+                output.WriteLine($"Scan: {Clean(scan.Reference)}{(scan.Title is null ? string.Empty : $" '{Clean(scan.Title)}'")}{(scan.Target is null ? string.Empty : $" target {Clean(scan.Target)}")}, {scan.State ?? "unknown state"}, {scan.ApiCalls} API calls, {Format(TimeSpan.FromSeconds(scan.ElapsedSeconds ?? 0))}.");
             }
 
             if (outcome.ResultFile is not null && outcome.SummaryText is null)

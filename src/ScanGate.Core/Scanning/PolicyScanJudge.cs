@@ -12,7 +12,7 @@ public sealed class PolicyScanJudge(EffectivePolicy policy, TimeProvider time) :
         {
             OutputDirectory = outputDirectory,
             Time = time,
-            Source = new ResultSource("scan", scan.Reference),
+            Source = new ResultSource(scan.SourceKind, scan.Reference),
             Scan = new ScanOverlay
             {
                 Ref = scan.Reference,

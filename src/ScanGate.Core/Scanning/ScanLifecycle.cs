@@ -89,6 +89,44 @@ public sealed class ScanLifecycle
         }
     }
 
+    /// <summary>
+    /// <c>evaluate --scan-ref</c>: judges a scan that was launched elsewhere, without launching one. It must be finished;
+    /// the result is fetched and judged exactly as at the end of a scan run.
+    /// </summary>
+    public async Task<ScanOutcome> EvaluateExistingAsync(string reference, string outputDirectory, HostDownAction onHostDown, CancellationToken cancellationToken)
+    {
+        var request = new ScanRequest { Target = new ExistingScanTarget(reference), Title = reference, OutputDirectory = outputDirectory, OnHostDown = onHostDown };
+        var scan = new ScanRecord { Title = null, Target = null, StartedAt = _time.GetUtcNow(), Reference = reference, SourceKind = "scan_ref" };
+        try
+        {
+            var status = await _port.GetScanStatusAsync(reference, cancellationToken);
+            if (status is null)
+            {
+                return await EndAsync(request, scan, ScanEndKind.Configuration, ExitCodes.Usage,
+                    $"--scan-ref '{reference}': no such scan in the scan list of this subscription (scans older than the list's window are not shown).", [], cancellationToken);
+            }
+
+            scan.State = status.State;
+            scan.SubState = status.SubState;
+            scan.Duration = status.Duration;
+            if (!IsTerminal(status.State))
+            {
+                return await EndAsync(request, scan, ScanEndKind.NoResult, ExitCodes.NoResult,
+                    $"Scan {reference} is {status.State}, not finished: nothing to judge yet.", [], cancellationToken);
+            }
+
+            return await FinishAsync(request, scan, status, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return await EndAsync(request, scan, ScanEndKind.Interrupted, InterruptExitCode(), "Interrupted.", [], CancellationToken.None);
+        }
+        catch (ScanPortException ex)
+        {
+            return await EndAsync(request, scan, ScanEndKind.ApiError, ExitCodes.ApiError, $"Qualys API error: {ex.Describe()}", [], CancellationToken.None);
+        }
+    }
+
     private static string Describe(ScanPortException ex, ScanRecord scan)
     {
         var where = scan.Reference is null ? string.Empty : $" (scan {scan.Reference} may still be running on Qualys)";
@@ -396,7 +434,7 @@ public sealed class ScanLifecycle
 
     private async Task<ScanOutcome> HostDownAsync(ScanRequest request, ScanRecord scan, CancellationToken cancellationToken)
     {
-        var message = $"Scan {scan.Reference} finished with No_Host: the target {scan.Target} was not alive, so nothing was judged.";
+        var message = $"Scan {scan.Reference} finished with No_Host: the target{(scan.Target is null ? string.Empty : " " + scan.Target)} was not alive, so nothing was judged.";
         return request.OnHostDown switch
         {
             HostDownAction.Pass => await EndAsync(request, scan, ScanEndKind.HostDown, ExitCodes.Pass, message + " Passing as --on-host-down pass says.", [message], cancellationToken, verdict: "pass"),

@@ -7,9 +7,14 @@ public sealed class ScanRecord
 
     public string? Id { get; set; }
 
-    public required string Title { get; init; }
+    /// <summary>The scan title; null when judging an existing scan (the result's summary then supplies it).</summary>
+    public required string? Title { get; init; }
 
-    public required string Target { get; init; }
+    /// <summary>The target as configured; null when judging an existing scan.</summary>
+    public required string? Target { get; init; }
+
+    /// <summary><c>source.kind</c> of scangate-result.json: <c>scan</c>, or <c>scan_ref</c> for <c>evaluate --scan-ref</c>.</summary>
+    public string SourceKind { get; init; } = "scan";
 
     public string? State { get; set; }
 

@@ -20,6 +20,12 @@ public sealed record Ec2Target(string InstanceId, string ConnectorName, bool Run
     public override string Display => InstanceId;
 }
 
+/// <summary>An already launched scan, judged by <c>evaluate --scan-ref</c>.</summary>
+public sealed record ExistingScanTarget(string Reference) : ScanTarget
+{
+    public override string Display => Reference;
+}
+
 /// <summary>What a scan whose host was not alive (<c>No_Host</c>) means for the build.</summary>
 public enum HostDownAction
 {

@@ -38,8 +38,8 @@ public static class ScanResultFile
             json.WriteString("verdict", verdict);
             json.WriteNumber("exit_code", exitCode);
             json.WriteStartObject("source");
-            json.WriteString("kind", "scan");
-            json.WriteNull("path");
+            json.WriteString("kind", scan.SourceKind);
+            WriteNullable(json, "path", string.Equals(scan.SourceKind, "scan_ref", StringComparison.Ordinal) ? scan.Reference : null);
             json.WriteEndObject();
             WriteScan(json, scan);
             json.WriteNull("policy");
@@ -75,8 +75,8 @@ public static class ScanResultFile
     {
         WriteNullable(json, "ref", scan.Reference);
         WriteNullable(json, "id", scan.Id);
-        json.WriteString("title", scan.Title);
-        json.WriteString("target", scan.Target);
+        WriteNullable(json, "title", scan.Title);
+        WriteNullable(json, "target", scan.Target);
         WriteNullable(json, "state", scan.State);
         WriteNullable(json, "sub_state", scan.SubState);
         json.WriteNull("launch_date");
