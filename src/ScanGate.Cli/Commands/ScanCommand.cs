@@ -80,7 +80,7 @@ internal static class ScanCommand
             console.Info($"ScanGate {ToolInfo.Version}: scanning {settings.Request.Target.Display} ({settings.Ci.System} job '{settings.Ci.JobName}' build {settings.Ci.BuildNumber}).");
             var lifecycle = new ScanLifecycle(port, judge, context.Time, observer)
             {
-                InterruptExitCode = () => interrupt.ExitCode ?? ExitCodes.Interrupted,
+                InterruptExitCode = () => interrupt.ExitCode,
             };
             var outcome = await lifecycle.RunAsync(settings.Request, linked.Token);
             if (outcome.ExitCode != ExitCodes.Pass && outcome.Kind != ScanEndKind.Judged)

@@ -36,8 +36,11 @@ public sealed class ScanLifecycle
         _wait = wait ?? ((delay, ct) => Task.Delay(delay, time, ct));
     }
 
-    /// <summary>The exit code of an interruption (130 for SIGINT, 143 for SIGTERM); asked when it happens.</summary>
-    public Func<int> InterruptExitCode { get; init; } = static () => ExitCodes.Interrupted;
+    /// <summary>
+    /// The exit code of an interruption (130 for SIGINT, 143 for SIGTERM), asked after the scan is cancelled; null when
+    /// the signal is not known (then 130).
+    /// </summary>
+    public Func<int?> InterruptExitCode { get; init; } = static () => ExitCodes.Interrupted;
 
     public async Task<ScanOutcome> RunAsync(ScanRequest request, CancellationToken cancellationToken)
     {
@@ -119,7 +122,7 @@ public sealed class ScanLifecycle
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return await EndAsync(request, scan, ScanEndKind.Interrupted, InterruptExitCode(), "Interrupted.", [], CancellationToken.None);
+            return await EndAsync(request, scan, ScanEndKind.Interrupted, InterruptExitCode() ?? ExitCodes.Interrupted, "Interrupted.", [], CancellationToken.None);
         }
         catch (ScanPortException ex)
         {
@@ -452,10 +455,16 @@ public sealed class ScanLifecycle
 
     private async Task<ScanOutcome> InterruptedAsync(ScanRequest request, ScanRecord scan)
     {
-        var exitCode = InterruptExitCode();
-        var signal = exitCode == ExitCodes.Terminated ? "SIGTERM" : "SIGINT";
-        var cancelNote = scan.Reference is null ? "No scan had been launched." : await CancelScanAsync(request, scan, signal);
-        return await EndAsync(request, scan, ScanEndKind.Interrupted, exitCode, $"Interrupted by {signal}. {cancelNote}", [], CancellationToken.None);
+        // Cancel first: the signal handler may still be recording which signal it was.
+        var cancelNote = scan.Reference is null ? "No scan had been launched." : await CancelScanAsync(request, scan, "interrupted");
+        var known = InterruptExitCode();
+        var signal = known switch
+        {
+            ExitCodes.Terminated => "SIGTERM",
+            ExitCodes.Interrupted => "SIGINT",
+            _ => "a signal",
+        };
+        return await EndAsync(request, scan, ScanEndKind.Interrupted, known ?? ExitCodes.Interrupted, $"Interrupted by {signal}. {cancelNote}", [], CancellationToken.None);
     }
 
     /// <summary>Cancels the scan on the way out, with its own short deadline (the run's token may be cancelled).</summary>

@@ -61,6 +61,8 @@ internal sealed class FakeScanPort : IQualysScanPort
 
     public ScanPortException? CancelError { get; set; }
 
+    public Action? OnCancel { get; set; }
+
     public Task TestConnectionAsync(CancellationToken cancellationToken)
     {
         Calls.Add("test-connection");
@@ -150,6 +152,7 @@ internal sealed class FakeScanPort : IQualysScanPort
     public Task CancelScanAsync(string scanRef, CancellationToken cancellationToken)
     {
         Calls.Add("cancel");
+        OnCancel?.Invoke();
         if (CancelError is not null)
         {
             return Task.FromException(CancelError);

@@ -15,7 +15,7 @@ public sealed class ScanLifecycleTests : IDisposable
 
     public void Dispose() => Directory.Delete(_output, recursive: true);
 
-    private ScanLifecycle Lifecycle(Func<int>? interruptExitCode = null) =>
+    private ScanLifecycle Lifecycle(Func<int?>? interruptExitCode = null) =>
         new(_port, _judge, _time, _observer, (delay, ct) =>
         {
             ct.ThrowIfCancellationRequested();
@@ -190,6 +190,36 @@ public sealed class ScanLifecycleTests : IDisposable
         _port.Cancelled.ShouldBe(["scan/1764324000.10000"]);
         ResultJson().GetProperty("exit_code").GetInt32().ShouldBe(signalExitCode);
         ResultJson().GetProperty("scan").GetProperty("ref").GetString().ShouldBe("scan/1764324000.10000");
+    }
+
+    [Fact]
+    public async Task RunAsync_SignalIdentifiedWhileCancelling_UsesItsCode()
+    {
+        // Signal handlers run one after another: ours may record the signal only after the run was cancelled.
+        using var interrupt = new CancellationTokenSource();
+        int? recorded = null;
+        Script(S("Running"));
+        _port.OnPoll = n => { if (n == 1) { interrupt.Cancel(); } };
+        _port.OnCancel = () => recorded = ExitCodes.Terminated;
+
+        var outcome = await Lifecycle(() => recorded).RunAsync(HostRequest(), interrupt.Token);
+
+        outcome.ExitCode.ShouldBe(ExitCodes.Terminated);
+        outcome.Message.ShouldContain("SIGTERM");
+    }
+
+    [Fact]
+    public async Task RunAsync_SignalNeverIdentified_Exits130AndSaysASignal()
+    {
+        using var interrupt = new CancellationTokenSource();
+        Script(S("Running"));
+        _port.OnPoll = n => { if (n == 1) { interrupt.Cancel(); } };
+
+        var outcome = await Lifecycle(() => null).RunAsync(HostRequest(), interrupt.Token);
+
+        outcome.ExitCode.ShouldBe(ExitCodes.Interrupted);
+        outcome.Message.ShouldContain("a signal");
+        _port.Cancelled.ShouldHaveSingleItem();
     }
 
     [Fact]
