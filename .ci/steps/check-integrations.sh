@@ -16,7 +16,7 @@ if ! command -v groovy >/dev/null 2>&1; then
 fi
 passed=0
 failed=0
-out=$(groovy integrations/jenkins/test/QualysVulnerabilityAnalyzerTest.groovy integrations/jenkins/vars 2>&1)
+out=$(groovy -cp integrations/jenkins/test integrations/jenkins/test/QualysVulnerabilityAnalyzerTest.groovy integrations/jenkins/vars 2>&1)
 rc=$?
 echo "$out"
 line=$(echo "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -1)
@@ -24,13 +24,15 @@ passed=$((passed + $(echo "$line" | awk '{print $1+0}')))
 failed=$((failed + $(echo "$line" | awk '{print $3+0}')))
 if [ "$rc" -ne 0 ] && [ -z "$line" ]; then failed=$((failed + 1)); fi
 
-# Generated Jenkinsfile fragments (golden files) must compile as Groovy.
-for f in tests/ScanGate.Core.Tests/Expectations/Pipelines/*jenkins*.verified.groovy; do
+# Generated Jenkinsfiles (golden files of `scangate pipeline jenkins`) must compile and, run through the real step,
+# give the same scangate flags as the generated shell fragment of the same scenario.
+for f in tests/ScanGate.Core.Tests/Expectations/Pipelines/jenkins-*.verified.groovy; do
   [ -e "$f" ] || continue
-  if groovy integrations/jenkins/test/ParseJenkinsfile.groovy "$f"; then
-    echo "PASS parse $f"; passed=$((passed + 1))
+  gh="${f/jenkins-/github-}"; gh="${gh%.groovy}.yml"
+  if groovy -cp integrations/jenkins/test integrations/jenkins/test/JenkinsfileTest.groovy "$f" "$gh" integrations/jenkins/vars; then
+    echo "PASS generated $f"; passed=$((passed + 1))
   else
-    echo "FAIL parse $f"; failed=$((failed + 1))
+    echo "FAIL generated $f"; failed=$((failed + 1))
   fi
 done
 echo "$passed passed, $failed failed"
