@@ -21,8 +21,9 @@ public sealed record ScanFlag(string Name, string JenkinsParameter, ScanFlagKind
 
 /// <summary>
 /// The non-secret flags of <c>scangate scan</c> (issue 5 contract), in the order generated fragments list them.
-/// Secrets are never flags: the password comes from QUALYS_PASSWORD, proxy credentials from
-/// <see cref="PipelineConventions.ProxyUsernameVariable"/> / <see cref="PipelineConventions.ProxyPasswordVariable"/>.
+/// Secrets are never flags: the password comes from QUALYS_PASSWORD, proxy credentials from the proxy URL in
+/// HTTPS_PROXY (the Jenkins step builds it from <see cref="PipelineConventions.ProxyUsernameVariable"/> /
+/// <see cref="PipelineConventions.ProxyPasswordVariable"/>).
 /// </summary>
 public static class ScanFlags
 {

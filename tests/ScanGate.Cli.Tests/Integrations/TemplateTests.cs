@@ -17,7 +17,7 @@ public sealed class TemplateTests
     private static readonly string Root = FindRoot();
 
     private static readonly string[] GitHubActionInputs =
-        ["username", "password", "proxy-username", "proxy-password", "version", "tool-source", "setup-dotnet", "fail-on-warn", "summary", "upload-artifact", "upload-sarif", "sarif-category"];
+        ["username", "password", "version", "tool-source", "setup-dotnet", "fail-on-warn", "summary", "upload-artifact", "upload-sarif", "sarif-category"];
 
     private static readonly string[] AzureToolParameters = ["version", "toolSource", "useDotNet"];
 

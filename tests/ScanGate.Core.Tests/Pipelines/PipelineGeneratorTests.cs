@@ -155,13 +155,11 @@ public sealed class PipelineGeneratorTests
     }
 
     [Fact]
-    public void Generate_WithProxy_WiresProxyCredentialsAsSecrets()
+    public void Generate_WithProxy_ExplainsWhereProxyCredentialsGo()
     {
-        var github = Generate("github", "host");
-        github.ShouldContain("SCANGATE_PROXY_PASSWORD: ${{ secrets.SCANGATE_PROXY_PASSWORD }}");
-        var jenkins = Generate("jenkins", "host");
-        jenkins.ShouldContain("proxyCredentialsId: 'qualys-proxy'");
-        Generate("github", "ec2").ShouldNotContain("SCANGATE_PROXY");
+        Generate("github", "host").ShouldContain("# A proxy that needs a login: keep http://user:password@host:port in a secret HTTPS_PROXY and drop --proxy.");
+        Generate("jenkins", "host").ShouldContain("// proxyCredentialsId: 'qualys-proxy',");
+        Generate("github", "ec2").ShouldNotContain("proxy", Case.Insensitive);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ pipeline {
             steps {
                 qualysVulnerabilityAnalyzer(
                     credentialsId: 'qualys-api',
-                    proxyCredentialsId: 'qualys-proxy',
+                    // proxyCredentialsId: 'qualys-proxy',  // for a proxy that needs a login
                     platform: 'US2',
                     proxy: 'http://proxy.corp.example:3128',
                     caCert: 'certs/corp-ca.pem',
