@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using ScanGate.Pipelines;
+using ScanGate.Qualys;
 using Spectre.Console;
 
 namespace ScanGate.Cli.Commands;
@@ -19,7 +20,7 @@ internal static class InitCommand
     /// <summary>The connection the wizard collected; the password lives only in memory for the live lists.</summary>
     internal sealed record InitConnection(string? Platform, string? ApiUrl, string Username, string Password, string? Proxy);
 
-    public static Command Create(CliContext context) => Create(context, UnavailableCatalog.Create);
+    public static Command Create(CliContext context) => Create(context, connection => ClientCatalog.Create(context, connection));
 
     internal static Command Create(CliContext context, Func<InitConnection, IQualysCatalog> catalogFactory)
     {
@@ -99,6 +100,7 @@ internal static class InitCommand
 
             // Test Connection, as the plugin's button; without it the lists are typed by hand.
             var catalog = catalogFactory(new InitConnection(platform, apiUrl, username, password, proxy));
+            using var disposeCatalog = catalog as IDisposable;
             try
             {
                 await catalog.TestConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -311,8 +313,12 @@ internal static class InitCommand
 
     // ---------- validation (the plugin form's doCheck* messages, with the value) ----------
 
+    // Plain http only to loopback (the emulator), as the client allows.
     internal static string? ValidateHttpsUrl(string value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri) && string.Equals(uri.Scheme, Uri.UriSchemeHttps, StringComparison.Ordinal) ? null : $"'{value}' is not an https:// URL.";
+        Uri.TryCreate(value, UriKind.Absolute, out var uri)
+        && (string.Equals(uri.Scheme, Uri.UriSchemeHttps, StringComparison.Ordinal) || (string.Equals(uri.Scheme, Uri.UriSchemeHttp, StringComparison.Ordinal) && uri.IsLoopback))
+            ? null
+            : $"'{value}' is not an https:// URL.";
 
     internal static string? ValidateOptionalUrl(string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && (string.Equals(uri.Scheme, Uri.UriSchemeHttp, StringComparison.Ordinal) || string.Equals(uri.Scheme, Uri.UriSchemeHttps, StringComparison.Ordinal))
@@ -396,20 +402,69 @@ internal static class InitCommand
         return any ? null : $"'{value}' is not a duration.";
     }
 
-    /// <summary>Until the Qualys client is wired in, the live lists are unavailable and init asks for typed values.</summary>
-    private sealed class UnavailableCatalog : IQualysCatalog
+    /// <summary>The live lists from the Qualys client (the plugin form's dropdown calls, §4.2).</summary>
+    internal sealed class ClientCatalog(QualysClient client) : IQualysCatalog, IDisposable
     {
-        public static UnavailableCatalog Create(InitConnection connection) => new();
+        public static IQualysCatalog Create(CliContext context, InitConnection connection)
+        {
+            QualysPlatform platform;
+            try
+            {
+                platform = QualysPlatform.Resolve(connection.Platform, connection.ApiUrl);
+            }
+            catch (ArgumentException e)
+            {
+                return new FailedCatalog(e.Message);
+            }
 
-        public Task TestConnectionAsync(CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("the Qualys client is not available in this build.");
+            var options = new QualysClientOptions
+            {
+                Platform = platform,
+                Username = connection.Username,
+                Password = connection.Password,
+                Proxy = connection.Proxy is null ? null : new QualysProxyOptions { Url = new Uri(connection.Proxy) },
+                RequestTimeout = TimeSpan.FromSeconds(30),
+                MaxTransientRetries = 1,
+            };
+            var client = context.HttpHandlerFactory is { } handler
+                ? new QualysClient(options, handler(), context.Time)
+                : QualysClient.Create(options, context.Environment, context.Time);
+            return new ClientCatalog(client);
+        }
 
-        public Task<IReadOnlyList<CatalogItem>> NetworksAsync(CancellationToken cancellationToken) => throw new InvalidOperationException();
+        public async Task TestConnectionAsync(CancellationToken cancellationToken) =>
+            await client.TestConnectionAsync(cancellationToken).ConfigureAwait(false);
 
-        public Task<IReadOnlyList<CatalogItem>> ScannersAsync(string? networkId, CancellationToken cancellationToken) => throw new InvalidOperationException();
+        public async Task<IReadOnlyList<CatalogItem>> NetworksAsync(CancellationToken cancellationToken) =>
+            [.. (await client.ListNetworksAsync(cancellationToken).ConfigureAwait(false)).Select(n => new CatalogItem(n.Id, $"{n.Name} ({n.Id})"))];
 
-        public Task<IReadOnlyList<CatalogItem>> OptionProfilesAsync(CancellationToken cancellationToken) => throw new InvalidOperationException();
+        public async Task<IReadOnlyList<CatalogItem>> ScannersAsync(string? networkId, CancellationToken cancellationToken) =>
+            [.. (await client.ListAppliancesAsync(networkId, cancellationToken).ConfigureAwait(false))
+                .Select(a => new CatalogItem(a.Name, a.Status is null ? a.Name : $"{a.Name} ({a.Status})"))];
 
-        public Task<IReadOnlyList<CatalogItem>> ConnectorsAsync(CancellationToken cancellationToken) => throw new InvalidOperationException();
+        public async Task<IReadOnlyList<CatalogItem>> OptionProfilesAsync(CancellationToken cancellationToken) =>
+            [.. (await client.ListOptionProfilesAsync(OptionProfileKind.Vm, cancellationToken).ConfigureAwait(false))
+                .OrderByDescending(p => p.IsDefault).Select(p => new CatalogItem(p.Title, p.IsDefault ? $"{p.Title} (default)" : p.Title))];
+
+        public async Task<IReadOnlyList<CatalogItem>> ConnectorsAsync(CancellationToken cancellationToken) =>
+            [.. (await client.SearchAwsConnectorsAsync(null, cancellationToken).ConfigureAwait(false))
+                .Where(c => !string.IsNullOrEmpty(c.Name))
+                .Select(c => new CatalogItem(c.Name!, c.State is null ? c.Name! : $"{c.Name} ({c.State})"))];
+
+        public void Dispose() => client.Dispose();
+    }
+
+    /// <summary>A connection that cannot even be built (bad platform or URL): Test Connection reports why.</summary>
+    private sealed class FailedCatalog(string reason) : IQualysCatalog
+    {
+        public Task TestConnectionAsync(CancellationToken cancellationToken) => throw new InvalidOperationException(reason);
+
+        public Task<IReadOnlyList<CatalogItem>> NetworksAsync(CancellationToken cancellationToken) => throw new InvalidOperationException(reason);
+
+        public Task<IReadOnlyList<CatalogItem>> ScannersAsync(string? networkId, CancellationToken cancellationToken) => throw new InvalidOperationException(reason);
+
+        public Task<IReadOnlyList<CatalogItem>> OptionProfilesAsync(CancellationToken cancellationToken) => throw new InvalidOperationException(reason);
+
+        public Task<IReadOnlyList<CatalogItem>> ConnectorsAsync(CancellationToken cancellationToken) => throw new InvalidOperationException(reason);
     }
 }
