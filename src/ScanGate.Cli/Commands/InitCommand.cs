@@ -266,6 +266,7 @@ internal static class InitCommand
                 .PageSize(12)
                 .UseConverter(item => Markup.Escape(item.Label))
                 .AddChoices(all));
+            Echo(title, picked.Label);
             return string.Equals(picked.Value, TypeOwn, StringComparison.Ordinal) ? Ask(Markup.Remove(title), null, null) : picked.Value;
         }
 
@@ -277,8 +278,13 @@ internal static class InitCommand
                 ordered.Insert(0, preferred);
             }
 
-            return _console.Prompt(new SelectionPrompt<string>().Title(title).PageSize(14).UseConverter(Markup.Escape).AddChoices(ordered));
+            var picked = _console.Prompt(new SelectionPrompt<string>().Title(title).PageSize(14).UseConverter(Markup.Escape).AddChoices(ordered));
+            Echo(title, picked);
+            return picked;
         }
+
+        // A terminal clears the selection list once answered: keep the answer visible, as the text prompts do.
+        private void Echo(string title, string answer) => _console.MarkupLine($"{title}: [bold]{Markup.Escape(answer)}[/]");
 
         private string Ask(string question, string? defaultValue, Func<string, string?>? validate)
         {
