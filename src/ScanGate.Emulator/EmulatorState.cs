@@ -26,6 +26,9 @@ public sealed class EmulatorState
     private readonly List<RecordedRequest> _requests = [];
     private readonly List<FaultRule> _faults = [];
     private long _sequence;
+
+    /// <summary>Requests currently held by a <c>slow</c> fault (lets tests know when to move a fake clock).</summary>
+    internal int SlowInFlight;
     private long _nextScanId;
 
     internal EmulatorState(Scenario scenario, VirtualClock clock)

@@ -153,7 +153,8 @@ internal sealed class KnowledgeBase
         var exploit = random.NextDouble() < 0.2 ? "Exploit available (synthetic reference)" : null;
         return new KbEntry(qid, vulnType, severity, title, category, published, cves,
             v2, Math.Round(v2 * 0.86, 1), v2Vector, v3, temporal, v3Vector,
-            Pci: v3 >= 4.0 || flaw is "SQL Injection" or "Cross-Site Scripting",
+            // PCI: CVSS >= 4.0 fails, except denial-of-service-only issues; SQLi and XSS always fail (PCI DSS ASV rules).
+            Pci: (v3 >= 4.0 && !v3Vector.Contains("/C:N/I:N/", StringComparison.Ordinal)) || flaw is "SQL Injection" or "Cross-Site Scripting",
             Patchable: random.NextDouble() < 0.8,
             $"A {flaw.ToLowerInvariant()} issue affects {product}. <P>This is a synthetic KnowledgeBase entry.",
             $"Successful exploitation may affect the confidentiality, integrity or availability of the host.",
@@ -241,7 +242,7 @@ internal static class Cvss
     public static (double Score, string Vector) RandomV3(Random random)
     {
         string[] av = ["N", "N", "N", "A", "L", "P"], ac = ["L", "L", "H"], pr = ["N", "N", "L", "H"], ui = ["N", "N", "R"],
-            s = ["U", "U", "U", "C"], cia = ["H", "H", "L", "N"];
+            s = ["U", "U", "U", "C"], cia = ["H", "L", "L", "N", "N"];
         var vector = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["AV"] = Pick(random, av), ["AC"] = Pick(random, ac), ["PR"] = Pick(random, pr), ["UI"] = Pick(random, ui),

@@ -77,10 +77,7 @@ internal sealed class Pipeline(EmulatorState state)
     {
         var http = req.Http;
         var faults = state.FiringFaults(req.Path, req.Get("action"));
-        foreach (var fault in faults.Where(f => f.Kind == "slow"))
-        {
-            await Task.Delay(TimeSpan.FromSeconds(fault.DelaySeconds), state.Clock.TimeProvider, http.RequestAborted).ConfigureAwait(false);
-        }
+        req.SlowSeconds = faults.Where(f => f.Kind == "slow").Sum(f => f.DelaySeconds);
 
         foreach (var fault in faults)
         {
@@ -152,6 +149,7 @@ internal sealed class Pipeline(EmulatorState state)
 
         if (req.Path == "/auth" || req.Path == "/auth/")
         {
+            await SlowAsync(req).ConfigureAwait(false);
             await _handlers.GatewayAuthAsync(req).ConfigureAwait(false);
             return;
         }
@@ -172,6 +170,7 @@ internal sealed class Pipeline(EmulatorState state)
 
         if (isSession)
         {
+            await SlowAsync(req).ConfigureAwait(false);
             await _handlers.SessionAsync(req).ConfigureAwait(false);
             return;
         }
@@ -183,6 +182,7 @@ internal sealed class Pipeline(EmulatorState state)
                 return;
             }
 
+            await SlowAsync(req).ConfigureAwait(false);
             await _handlers.QpsAsync(req).ConfigureAwait(false);
             return;
         }
@@ -221,11 +221,33 @@ internal sealed class Pipeline(EmulatorState state)
 
         try
         {
+            // A slow answer keeps its concurrency slot for the whole delay, as a long-running real call does.
+            await SlowAsync(req).ConfigureAwait(false);
             await _handlers.FoAsync(req).ConfigureAwait(false);
         }
         finally
         {
             state.Limiter.Exit(req.Path);
+        }
+    }
+
+    private async Task SlowAsync(Req req)
+    {
+        if (req.SlowSeconds <= 0)
+        {
+            return;
+        }
+
+        // The timer exists once Task.Delay returns; only then may a test advance its fake clock.
+        var delay = Task.Delay(TimeSpan.FromSeconds(req.SlowSeconds), state.Clock.TimeProvider, req.Http.RequestAborted);
+        Interlocked.Increment(ref state.SlowInFlight);
+        try
+        {
+            await delay.ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref state.SlowInFlight);
         }
     }
 

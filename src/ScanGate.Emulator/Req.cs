@@ -15,6 +15,9 @@ internal sealed class Req
     public string? User { get; set; }
     public RecordedRequest? Record { get; set; }
 
+    /// <summary>Delay from <c>slow</c> faults, spent while holding the concurrency slot.</summary>
+    public double SlowSeconds { get; set; }
+
     public string? Get(string name) => P.TryGetValue(name, out var v) ? v : null;
 
     public bool Has(string name) => P.ContainsKey(name);

@@ -107,7 +107,7 @@ public sealed partial class QualysClient
             var stream = await response.Content.ReadAsStreamAsync(linked.Token);
             var prefix = new byte[256];
             var count = await ReadSomeNonWhitespaceAsync(stream, prefix, linked.Token);
-            if (count == 0)
+            if (FirstNonWhitespace(prefix.AsSpan(0, count)) == 0)
             {
                 throw new QualysResponseFormatException(call.Operation, "the result body is empty");
             }

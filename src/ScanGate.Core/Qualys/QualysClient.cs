@@ -353,7 +353,7 @@ public sealed partial class QualysClient : IDisposable
         {
             throw new QualysResponseFormatException(call.Operation,
                 isHtml ? "an HTML page came back instead of XML (a proxy, captive portal or maintenance page?)"
-                    : response.Body.Length == 0 ? "the body is empty" : $"the body is not XML (content type {response.MediaType ?? "none"})");
+                    : response.Body.Length == 0 ? "the body is empty" : $"the body is not XML (content type {response.MediaType ?? "none"}): {Snippet(response.Body)}");
         }
 
         if (response.Status == 202)

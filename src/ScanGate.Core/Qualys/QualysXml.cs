@@ -26,7 +26,14 @@ internal static class QualysXml
     {
         try
         {
-            using var stream = new MemoryStream(body, writable: false);
+            // Leading whitespace before "<?xml" makes a document invalid; Qualys bodies sometimes start with a newline.
+            var start = 0;
+            while (start < body.Length && body[start] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+            {
+                start++;
+            }
+
+            using var stream = new MemoryStream(body, start, body.Length - start, writable: false);
             using var reader = XmlReader.Create(stream, ReaderSettings());
             return XDocument.Load(reader, LoadOptions.None);
         }
