@@ -2,8 +2,10 @@
 #pragma warning disable MA0006, MA0002
 
 using System.Diagnostics;
+using System.IO.Enumeration;
 using System.Text;
 using ScanGate.Pipelines;
+using ScanGate.Reports;
 using YamlDotNet.RepresentationModel;
 
 namespace ScanGate.Core.Tests.Pipelines;
@@ -160,6 +162,16 @@ public sealed class PipelineGeneratorTests
         Generate("github", "host").ShouldContain("# A proxy that needs a login: keep http://user:password@host:port in a secret HTTPS_PROXY and drop --proxy.");
         Generate("jenkins", "host").ShouldContain("// proxyCredentialsId: 'qualys-proxy',");
         Generate("github", "ec2").ShouldNotContain("proxy", Case.Insensitive);
+    }
+
+    [Fact]
+    public void Conventions_ReportFileNames_MatchWhatTheReportWritersWrite()
+    {
+        FileSystemName.MatchesSimpleExpression(PipelineConventions.JUnitGlob, ReportFormats.FileName(ReportFormat.JUnit)).ShouldBeTrue();
+        FileSystemName.MatchesSimpleExpression(PipelineConventions.SarifGlob, ReportFormats.FileName(ReportFormat.Sarif)).ShouldBeTrue();
+        FileSystemName.MatchesSimpleExpression(PipelineConventions.MarkdownGlob, ReportFormats.FileName(ReportFormat.Markdown)).ShouldBeTrue();
+        PipelineConventions.HtmlReport.ShouldBe(ReportFormats.FileName(ReportFormat.Html));
+        ReportFormats.Parse(PipelineConventions.DefaultReports).Count.ShouldBe(5, "the fragments ask for every report format");
     }
 
     [Fact]
