@@ -91,6 +91,50 @@ public sealed class InitEmulatorTests
     }
 
     [Fact]
+    public async Task Init_AgainstEmulator_Ec2ConnectorFromTheLiveList()
+    {
+        await using var emulator = await QualysEmulator.StartAsync(new EmulatorOptions { Port = 0 }, TestContext.Current.CancellationToken);
+        var host = new CliTestHost();
+        host.Console.Interactive();
+        host.Environment["QUALYS_USERNAME"] = "demo";
+        host.Environment["QUALYS_PASSWORD"] = "demo";
+        Enter(host, downs: InitCommand.Platforms.Length);
+        host.Console.Input.PushTextWithEnter(emulator.BaseUrl.ToString().TrimEnd('/'));
+        host.Console.Input.PushTextWithEnter(string.Empty);        // no proxy
+        Enter(host, downs: 1);                                      // AWS EC2 instance
+        host.Console.Input.PushTextWithEnter("i-0123456789abcdef0");
+        Enter(host);                                                // connector: demo-aws
+        Enter(host);                                                // scanner: External
+        host.Console.Input.PushTextWithEnter("y");                 // run connector
+        host.Console.Input.PushTextWithEnter(string.Empty);        // region
+        Enter(host);                                                // option profile: the default
+        Enter(host, downs: 1);                                      // severity: none
+        for (var i = 0; i < 3; i++)
+        {
+            host.Console.Input.PushTextWithEnter(string.Empty);
+        }
+
+        host.Console.Input.PushTextWithEnter("y");                 // PCI
+        host.Console.Input.PushTextWithEnter("n");
+        for (var i = 0; i < 5; i++)
+        {
+            host.Console.Input.PushTextWithEnter(string.Empty);    // exclusions, scan name, poll, timeout
+        }
+
+        Enter(host);                                                // host down: fail
+        Enter(host, downs: 1);                                      // CI: gitlab
+
+        var exitCode = await RunInit(host);
+
+        exitCode.ShouldBe(ExitCodes.Pass, host.Error.ToString() + host.Console.Output);
+        host.Console.Output.ShouldContain("demo-aws (FINISHED_SUCCESS)");
+        var yaml = await File.ReadAllTextAsync(Path.Combine(host.WorkingDirectory, "scangate.yml"), TestContext.Current.CancellationToken);
+        yaml.ShouldContain("ec2_instance: 'i-0123456789abcdef0'\nec2_connector: 'demo-aws'\nrun_connector: true\noption_profile: 'Initial Options'\nscanner: 'External'\n");
+        host.Out.ToString().ShouldContain("--fail-on-pci");
+        host.Out.ToString().ShouldContain("allow_failure:");
+    }
+
+    [Fact]
     public async Task Init_AgainstEmulator_WrongPassword_FailsTestConnectionAndExits3()
     {
         await using var emulator = await QualysEmulator.StartAsync(new EmulatorOptions { Port = 0 }, TestContext.Current.CancellationToken);
