@@ -69,7 +69,8 @@ internal sealed class Pipeline(EmulatorState state)
         }
         finally
         {
-            req.Record.Status = http.Response.HasStarted || http.Response.StatusCode != 200 ? http.Response.StatusCode : 200;
+            // 0 marks a call whose connection was reset (connection_reset, lost_launch_response, truncated_body).
+            req.Record.Status = http.RequestAborted.IsCancellationRequested ? 0 : http.Response.StatusCode;
         }
     }
 

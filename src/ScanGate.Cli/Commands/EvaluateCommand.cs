@@ -14,7 +14,9 @@ internal static class EvaluateCommand
         var resultFile = new Argument<string>("RESULT_FILE")
         {
             Description = "A Qualys json_extended scan result (or the plugin artifact {\"data\":[...]}); - reads stdin.",
+            Arity = ArgumentArity.ZeroOrOne,
         };
+        var scanRef = new ScanRefEvaluation();
         var outputDir = new Option<string>("--output-dir")
         {
             Description = "Where scangate-result.json and evaluationResult.json are written.",
@@ -27,9 +29,22 @@ internal static class EvaluateCommand
         command.Arguments.Add(resultFile);
         policyOptions.AddTo(command);
         command.Options.Add(outputDir);
+        scanRef.AddTo(command);
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
+            if (parseResult.GetValue(scanRef.ScanRef) is not null || parseResult.GetValue(resultFile) is null)
+            {
+                if (parseResult.GetValue(resultFile) is not null || parseResult.GetValue(scanRef.ScanRef) is null)
+                {
+                    await context.Error.WriteLineAsync("scangate evaluate: give a RESULT_FILE or --scan-ref REF (exactly one).");
+                    return ExitCodes.Usage;
+                }
+
+                return await scanRef.RunAsync(context, parseResult, policyOptions, Path.GetFullPath(parseResult.GetValue(outputDir)!, context.WorkingDirectory),
+                    outcome => Task.FromResult(outcome.ExitCode), cancellationToken);
+            }
+
             EffectivePolicy policy;
             try
             {
