@@ -1,10 +1,34 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
 namespace ScanGate.Results;
 
-// Placeholder: the streaming parser lands in main shortly; the public API above is fixed.
+// The streaming parser. Each element is parsed from the buffer with a fresh Utf8JsonReader; when the element is not
+// wholly buffered yet, the attempt is dropped and retried after more bytes arrive (only at buffer boundaries, so rare).
 public sealed partial class ScanResultReader
 {
+    private const int InitialBufferSize = 1 << 20;
+
+    /// <summary>An element larger than this is refused rather than buffered without bound (fail closed).</summary>
+    private const int MaxElementSize = 256 << 20;
+
     private readonly Stream _stream;
     private readonly bool _leaveOpen;
+    private readonly string?[] _values = new string?[FieldCount];
+    private readonly bool[] _present = new bool[FieldCount];
+    private byte[] _buffer;
+    private int _position;
+    private int _end;
+    private long _bufferOffset;
+    private bool _endOfStream;
+    private Phase _phase = Phase.Start;
+    private bool _wrapped;
+    private bool _expectSeparator;
+    private bool _sawSummary;
+    private bool _sawHeader;
+    private bool _sawDetection;
 
     /// <param name="stream">The result body or file; read forward only.</param>
     /// <param name="leaveOpen">When false (the default) disposing the reader disposes the stream.</param>
@@ -13,17 +37,610 @@ public sealed partial class ScanResultReader
         ArgumentNullException.ThrowIfNull(stream);
         _stream = stream;
         _leaveOpen = leaveOpen;
+        _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
     }
 
+    private enum Phase
+    {
+        Start,
+        InArray,
+        AfterArray,
+        Done,
+    }
+
+    private enum Step
+    {
+        Element,
+        Finished,
+        NeedMoreData,
+    }
+
+    /// <summary>
+    /// When true (the default) a result without a scan summary object is refused: every real <c>json_extended</c>
+    /// result has one, so its absence means the input is something else.
+    /// </summary>
+    public bool RequireSummary { get; init; } = true;
+
+    /// <summary>Skip <c>threat</c> and <c>impact</c> texts (large, unused by the gate) to save allocations.</summary>
+    public bool SkipThreatAndImpact { get; init; }
+
     /// <summary>Advances to the next element; false once the array (and its wrapper) closed properly.</summary>
-    public ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("ScanResultReader is not built yet.");
+    public async ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            switch (TryStep())
+            {
+                case Step.Element:
+                    return true;
+                case Step.Finished:
+                    return false;
+                default:
+                    await FillAsync(cancellationToken).ConfigureAwait(false);
+                    break;
+            }
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+        }
+
         if (!_leaveOpen)
         {
-            await _stream.DisposeAsync();
+            await _stream.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    private async ValueTask FillAsync(CancellationToken cancellationToken)
+    {
+        if (_endOfStream)
+        {
+            // TryStep asked for more data after the end: it is reported there as truncation.
+            throw Error("The result ends unexpectedly (truncated).");
+        }
+
+        if (_position > 0)
+        {
+            // Keep only the unconsumed tail (the element being read).
+            Buffer.BlockCopy(_buffer, _position, _buffer, 0, _end - _position);
+            _bufferOffset += _position;
+            _end -= _position;
+            _position = 0;
+        }
+
+        if (_end == _buffer.Length)
+        {
+            if (_buffer.Length >= MaxElementSize)
+            {
+                throw Error($"An element is larger than {MaxElementSize >> 20} MB; refusing to buffer it.");
+            }
+
+            var larger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
+            Buffer.BlockCopy(_buffer, 0, larger, 0, _end);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = larger;
+        }
+
+        var read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+        if (read == 0)
+        {
+            _endOfStream = true;
+        }
+
+        _end += read;
+    }
+
+    private Step TryStep()
+    {
+        while (true)
+        {
+            switch (_phase)
+            {
+                case Phase.Start:
+                {
+                    var step = TryReadStart();
+                    if (step != Step.Element)
+                    {
+                        return step;
+                    }
+
+                    continue;
+                }
+
+                case Phase.InArray:
+                    return TryReadArrayItem();
+                case Phase.AfterArray:
+                {
+                    var step = TryReadAfterArray();
+                    if (step == Step.Finished)
+                    {
+                        Detection = null;
+                        Fields = EmptyFields;
+                        if (RequireSummary && !_sawSummary)
+                        {
+                            throw Error(_sawDetection || _sawHeader
+                                ? "The result has no scan summary object (the json_extended element [1]); it is not a complete scan result."
+                                : "The result is an empty array: no header, summary or detections.");
+                        }
+                    }
+
+                    return step;
+                }
+
+                default:
+                    return Step.Finished;
+            }
+        }
+    }
+
+    // Returns Element when the opening '[' (or the wrapper up to its "data" array) was consumed.
+    private Step TryReadStart()
+    {
+        var first = SkipWhitespace(allowBom: true);
+        if (first < 0)
+        {
+            if (_endOfStream)
+            {
+                throw Error("The result is empty.");
+            }
+
+            return Step.NeedMoreData;
+        }
+
+        switch (first)
+        {
+            case (byte)'[':
+                _position++;
+                _phase = Phase.InArray;
+                return Step.Element;
+            case (byte)'{':
+                return TryReadWrapperStart();
+            case (byte)'<':
+                throw Error("The result is XML, not a JSON array (an API error response in place of the result?): " + Preview());
+            default:
+                throw Error("The result is not a JSON array: " + Preview());
+        }
+    }
+
+    // The plugin artifact {"data":[...], "evaluationResult":{...}}: skip other keys until "data".
+    private Step TryReadWrapperStart()
+    {
+        var reader = new Utf8JsonReader(_buffer.AsSpan(_position, _end - _position), _endOfStream, default);
+        try
+        {
+            if (!reader.Read())
+            {
+                return Step.NeedMoreData;
+            }
+
+            while (true)
+            {
+                if (!reader.Read())
+                {
+                    return Step.NeedMoreData;
+                }
+
+                if (reader.TokenType == JsonTokenType.EndObject)
+                {
+                    throw Error("The result is a JSON object without a \"data\" array.");
+                }
+
+                var isData = reader.ValueTextEquals("data"u8);
+                if (!reader.Read())
+                {
+                    return Step.NeedMoreData;
+                }
+
+                if (isData)
+                {
+                    if (reader.TokenType != JsonTokenType.StartArray)
+                    {
+                        throw Error("The \"data\" member of the result is not an array.");
+                    }
+
+                    _position += (int)reader.BytesConsumed;
+                    _wrapped = true;
+                    _phase = Phase.InArray;
+                    return Step.Element;
+                }
+
+                if (!reader.TrySkip())
+                {
+                    return Step.NeedMoreData;
+                }
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw Error("The result is not valid JSON: " + ex.Message, ex);
+        }
+    }
+
+    private Step TryReadArrayItem()
+    {
+        var next = SkipWhitespace(allowBom: false);
+        if (next < 0)
+        {
+            return _endOfStream ? throw Error("The result ends unexpectedly (truncated): the array is not closed.") : Step.NeedMoreData;
+        }
+
+        if (next == ']')
+        {
+            _position++;
+            _phase = Phase.AfterArray;
+            return TryStep();
+        }
+
+        if (_expectSeparator)
+        {
+            if (next != ',')
+            {
+                throw Error($"Expected ',' or ']' after element {ElementIndex}, found '{(char)next}'.");
+            }
+
+            _position++;
+            _expectSeparator = false;
+            next = SkipWhitespace(allowBom: false);
+            if (next < 0)
+            {
+                return _endOfStream ? throw Error("The result ends unexpectedly (truncated) after a ','.") : Step.NeedMoreData;
+            }
+        }
+
+        if (next != '{')
+        {
+            throw Error($"Element {ElementIndex + 1} is not a JSON object: " + Preview());
+        }
+
+        var step = TryParseObject();
+        if (step == Step.Element)
+        {
+            _expectSeparator = true;
+        }
+
+        return step;
+    }
+
+    private Step TryReadAfterArray()
+    {
+        const string Unclosed = "The result ends unexpectedly (truncated): the wrapper object is not closed.";
+        try
+        {
+            // The plugin artifact: more members (e.g. "evaluationResult") after "data", then '}'. Each member is
+            // consumed whole or not at all, so a retry after more data starts from a clean position.
+            while (_wrapped)
+            {
+                var next = SkipWhitespace(allowBom: false);
+                if (next < 0)
+                {
+                    return NeedMoreOr(Unclosed);
+                }
+
+                if (next == '}')
+                {
+                    _position++;
+                    _wrapped = false;
+                    break;
+                }
+
+                if (next != ',')
+                {
+                    throw Error($"Unexpected '{(char)next}' after the \"data\" array.");
+                }
+
+                var index = IndexAfterWhitespace(_position + 1);
+                var keyReader = new Utf8JsonReader(_buffer.AsSpan(index, _end - index), _endOfStream, default);
+                if (!keyReader.Read())
+                {
+                    return NeedMoreOr(Unclosed);
+                }
+
+                if (keyReader.TokenType != JsonTokenType.String)
+                {
+                    throw Error("Expected a member name after the \"data\" array.");
+                }
+
+                index = IndexAfterWhitespace(index + (int)keyReader.BytesConsumed);
+                if (index >= _end)
+                {
+                    return NeedMoreOr(Unclosed);
+                }
+
+                if (_buffer[index] != ':')
+                {
+                    throw Error("Expected ':' after a member name of the result object.");
+                }
+
+                index = IndexAfterWhitespace(index + 1);
+                if (index >= _end)
+                {
+                    return NeedMoreOr(Unclosed);
+                }
+
+                var valueReader = new Utf8JsonReader(_buffer.AsSpan(index, _end - index), _endOfStream, default);
+                if (!valueReader.Read() || !valueReader.TrySkip())
+                {
+                    return NeedMoreOr(Unclosed);
+                }
+
+                _position = index + (int)valueReader.BytesConsumed;
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw Error("The result is not valid JSON after the \"data\" array: " + ex.Message, ex);
+        }
+
+        var trailing = SkipWhitespace(allowBom: false);
+        if (trailing >= 0)
+        {
+            throw Error("Unexpected data after the end of the result: " + Preview());
+        }
+
+        if (!_endOfStream)
+        {
+            return Step.NeedMoreData;
+        }
+
+        _phase = Phase.Done;
+        return Step.Finished;
+    }
+
+    private Step NeedMoreOr(string truncatedMessage) => _endOfStream ? throw Error(truncatedMessage) : Step.NeedMoreData;
+
+    private Step TryParseObject()
+    {
+        var span = _buffer.AsSpan(_position, _end - _position);
+        var reader = new Utf8JsonReader(span, _endOfStream, default);
+        var values = _values;
+        var present = _present;
+        Array.Clear(values);
+        Array.Clear(present);
+        List<KeyValuePair<string, string?>>? unknown = null;
+        long qid = 0;
+        var hasQid = false;
+        var elementIndex = ElementIndex + 1;
+
+        try
+        {
+            if (!reader.Read())
+            {
+                return NeedMoreOrTruncated();
+            }
+
+            while (true)
+            {
+                if (!reader.Read())
+                {
+                    return NeedMoreOrTruncated();
+                }
+
+                if (reader.TokenType == JsonTokenType.EndObject)
+                {
+                    break;
+                }
+
+                var field = Identify(ref reader);
+                var name = field == Field.Unknown || field == Field.Qid ? reader.GetString()! : null;
+                if (!reader.Read())
+                {
+                    return NeedMoreOrTruncated();
+                }
+
+                if (field == Field.Qid)
+                {
+                    if (!TryReadQid(ref reader, out qid))
+                    {
+                        throw ErrorAt(elementIndex, $"Element {elementIndex}: \"qid\" is not a number.");
+                    }
+
+                    hasQid = true;
+                    continue;
+                }
+
+                string? text;
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    var start = (int)reader.TokenStartIndex;
+                    if (!reader.TrySkip())
+                    {
+                        return NeedMoreOrTruncated();
+                    }
+
+                    text = Encoding.UTF8.GetString(span[start..(int)reader.BytesConsumed]);
+                }
+                else if (SkipThreatAndImpact && field is Field.Threat or Field.Impact)
+                {
+                    text = null;
+                }
+                else
+                {
+                    text = ReadScalar(ref reader);
+                }
+
+                if (field == Field.Unknown)
+                {
+                    (unknown ??= []).Add(new(name!, text));
+                }
+                else
+                {
+                    values[(int)field] = text;
+                    present[(int)field] = true;
+                }
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw ErrorAt(elementIndex, $"Element {elementIndex} is not valid JSON: {ex.Message}", ex);
+        }
+
+        _position += (int)reader.BytesConsumed;
+        BytePosition = _bufferOffset + _position;
+        ElementIndex = elementIndex;
+        if (hasQid)
+        {
+            Kind = ScanResultElementKind.Detection;
+            Detection = BuildDetection(qid, values);
+            Fields = EmptyFields;
+            _sawDetection = true;
+            return Step.Element;
+        }
+
+        Detection = null;
+        Fields = BuildFields(values, present, unknown);
+        if (!_sawSummary && (present[(int)Field.Reference] || present[(int)Field.LaunchDate] || present[(int)Field.ScanTitle]))
+        {
+            Kind = ScanResultElementKind.Summary;
+            _sawSummary = true;
+        }
+        else if (!_sawHeader && !_sawSummary && !_sawDetection)
+        {
+            Kind = ScanResultElementKind.Header;
+            _sawHeader = true;
+        }
+        else
+        {
+            if (present[(int)Field.Severity] && present[(int)Field.Title])
+            {
+                // A detection row that lost its qid must not be passed over as an appendix (fail closed).
+                throw ErrorAt(elementIndex, $"Element {elementIndex} has a severity and a title but no \"qid\".");
+            }
+
+            Kind = ScanResultElementKind.Appendix;
+        }
+
+        return Step.Element;
+    }
+
+    private Step NeedMoreOrTruncated() => NeedMoreOr($"The result ends unexpectedly (truncated) inside element {ElementIndex + 1}.");
+
+    private static Dictionary<string, string?> BuildFields(string?[] values, bool[] present, List<KeyValuePair<string, string?>>? unknown)
+    {
+        var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
+        for (var i = 0; i < FieldCount; i++)
+        {
+            if (present[i])
+            {
+                fields[FieldNames[i]] = values[i];
+            }
+        }
+
+        foreach (var (key, value) in unknown ?? [])
+        {
+            fields[key] = value;
+        }
+
+        return fields;
+    }
+
+    private static bool TryReadQid(ref Utf8JsonReader reader, out long qid)
+    {
+        qid = 0;
+        return reader.TokenType switch
+        {
+            JsonTokenType.Number => reader.TryGetInt64(out qid) && qid >= 0,
+            JsonTokenType.String => long.TryParse(reader.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out qid),
+            _ => false,
+        };
+    }
+
+    private static string? ReadScalar(ref Utf8JsonReader reader) => reader.TokenType switch
+    {
+        JsonTokenType.String => reader.GetString(),
+        JsonTokenType.Null => null,
+        JsonTokenType.True => "true",
+        JsonTokenType.False => "false",
+        _ => Encoding.UTF8.GetString(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan),
+    };
+
+    private static Detection BuildDetection(long qid, string?[] v) => new()
+    {
+        Qid = qid,
+        Ip = v[(int)Field.Ip],
+        Dns = v[(int)Field.Dns],
+        Netbios = v[(int)Field.Netbios],
+        Os = v[(int)Field.Os],
+        IpStatus = v[(int)Field.IpStatus],
+        Title = v[(int)Field.Title],
+        Type = v[(int)Field.Type],
+        Severity = v[(int)Field.Severity],
+        Port = v[(int)Field.Port],
+        Protocol = v[(int)Field.Protocol],
+        Fqdn = v[(int)Field.Fqdn],
+        Ssl = v[(int)Field.Ssl],
+        CveId = v[(int)Field.CveId],
+        VendorReference = v[(int)Field.VendorReference],
+        BugtraqId = v[(int)Field.BugtraqId],
+        CvssBase = v[(int)Field.CvssBase],
+        CvssTemporal = v[(int)Field.CvssTemporal],
+        Cvss3Base = v[(int)Field.Cvss3Base],
+        Cvss3Temporal = v[(int)Field.Cvss3Temporal],
+        Threat = v[(int)Field.Threat],
+        Impact = v[(int)Field.Impact],
+        Solution = v[(int)Field.Solution],
+        Exploitability = v[(int)Field.Exploitability],
+        AssociatedMalware = v[(int)Field.AssociatedMalware],
+        Results = v[(int)Field.Results],
+        PciVuln = v[(int)Field.PciVuln],
+        Instance = v[(int)Field.Instance],
+        Category = v[(int)Field.Category],
+    };
+
+    // Returns the next non-whitespace byte at or after _position (advancing _position to it), or -1 when the
+    // buffered data is exhausted.
+    private int SkipWhitespace(bool allowBom)
+    {
+        if (allowBom && _bufferOffset == 0 && _position == 0)
+        {
+            if (_end < 3 && !_endOfStream)
+            {
+                return -1;
+            }
+
+            if (_end >= 3 && _buffer[0] == 0xEF && _buffer[1] == 0xBB && _buffer[2] == 0xBF)
+            {
+                _position = 3;
+            }
+        }
+
+        _position = IndexAfterWhitespace(_position);
+        return _position < _end ? _buffer[_position] : -1;
+    }
+
+    private int IndexAfterWhitespace(int index)
+    {
+        while (index < _end && _buffer[index] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        {
+            index++;
+        }
+
+        return index;
+    }
+
+    private string Preview()
+    {
+        var length = Math.Min(120, _end - _position);
+        var text = Encoding.UTF8.GetString(_buffer, _position, Math.Max(0, length));
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            builder.Append(char.IsControl(c) ? ' ' : c);
+        }
+
+        return "\"" + builder.ToString().Trim() + (length == 120 ? "…\"" : "\"");
+    }
+
+    private ScanResultFormatException Error(string message, Exception? inner = null) => ErrorAt(ElementIndex + 1, message, inner);
+
+    private ScanResultFormatException ErrorAt(long elementIndex, string message, Exception? inner = null)
+    {
+        var position = _bufferOffset + _position;
+        BytePosition = position;
+        return new ScanResultFormatException($"{message} (at byte {position}, element {elementIndex})", position, elementIndex, inner);
     }
 }
