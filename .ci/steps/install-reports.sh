@@ -15,8 +15,8 @@ chromium --version
 tools=.ci/tools
 if [ ! -x "$tools/node_modules/.bin/sarif-multitool" ]; then
   mkdir -p "$tools"
-  echo "*" > "$tools/.gitignore"
+  [ -f "$tools/.gitignore" ] || printf '*\n!.gitignore\n' > "$tools/.gitignore"
   [ -f "$tools/package.json" ] || echo '{"name":"scangate-ci-tools","private":true}' > "$tools/package.json"
-  npm install --prefix "$tools" --no-audit --no-fund --silent @microsoft/sarif-multitool
+  npm install --prefix "$tools" --no-audit --no-fund --silent @microsoft/sarif-multitool@5.7.0
 fi
 "$tools/node_modules/.bin/sarif-multitool" --version || true

@@ -55,6 +55,29 @@ if (args.Length == 2 && args[0] == "read-only")
     return 0;
 }
 
+if (args.Length >= 1 && args[0] == "stages")
+{
+    // Quick split of CPU cost per stage without BenchmarkDotNet (same work as EvaluationBenchmarks, one pass each).
+    var bench = new EvaluationBenchmarks { Detections = args.Length > 1 ? Int(args[1]) : 100_000 };
+    bench.Setup();
+    foreach (var (name, run) in new (string, Func<Task>)[]
+             {
+                 ("read", () => bench.ReadOnly()), ("judge", () => Task.FromResult(bench.JudgeOnly())),
+                 ("judge+spool", () => Task.FromResult(bench.JudgeAndSpool())), ("runner", () => bench.RunnerEndToEnd()),
+             })
+    {
+        await run();
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await run();
+        var cpuUsed = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-12} wall {watch.Elapsed.TotalMilliseconds,8:N0} ms  cpu {cpuUsed.TotalMilliseconds,8:N0} ms"));
+    }
+
+    bench.Cleanup();
+    return 0;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(ResultGenerator).Assembly).Run(args);
 return 0;
 

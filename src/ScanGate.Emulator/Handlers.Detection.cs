@@ -57,6 +57,18 @@ internal sealed partial class Handlers
             return;
         }
 
+        DateTimeOffset? scannedSince = null;
+        if (req.Get("vm_scan_since") is { } sinceText)
+        {
+            if (!TryParseQualysDate(sinceText, out var since))
+            {
+                await Error(req, 400, "1905", $"parameter vm_scan_since has invalid value: {sinceText} (expected YYYY-MM-DD[THH:MM:SSZ])").ConfigureAwait(false);
+                return;
+            }
+
+            scannedSince = since;
+        }
+
         var limit = limitValue ?? 1000;
         var showIgs = req.Flag("show_igs");
         var vulnType = req.Get("include_vuln_type");
@@ -95,7 +107,8 @@ internal sealed partial class Handlers
         foreach (var (hostId, (host, scans)) in history)
         {
             if ((idMin is { } min && hostId < min) || (idFilter is not null && !idFilter.Any(r => hostId >= r.From && hostId <= r.To))
-                || (ipFilter is not null && !(IpRange.TryParseAddress(host.Ip, out var ip) && ipFilter.Any(r => r.Contains(ip)))))
+                || (ipFilter is not null && !(IpRange.TryParseAddress(host.Ip, out var ip) && ipFilter.Any(r => r.Contains(ip))))
+                || (scannedSince is { } sinceAt && scans[^1].At < sinceAt))
             {
                 continue;
             }

@@ -45,6 +45,7 @@ public sealed class FaultTests
         f.State.AddFault(new FaultRule { Path = "/api/2.0/fo/scan/", Kind = "connection_reset", Calls = [1] });
         await Should.ThrowAsync<HttpRequestException>(() => f.GetAsync("api/2.0/fo/scan/?action=list"));
         (await f.GetAsync("api/2.0/fo/scan/?action=list")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        f.State.Requests.Select(r => r.Status).ShouldBe([0, 200]);
     }
 
     [Fact]

@@ -77,7 +77,21 @@ public sealed class HostDetectionTests
         rest.Descendants("WARNING").ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task VmScanSince_ExcludesHostsLastScannedBefore()
+    {
+        await using var f = await EmulatorFixture.StartAsync();
+        await f.LaunchAsync("192.0.2.10");
+        f.Advance(3600);
+        var since = f.State.Clock.Now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        await f.LaunchAsync("192.0.2.11");
+        f.Advance(600);
+        var doc = await DetectionsAsync(f, $"show_igs=1&vm_scan_since={since}");
+        doc.Descendants("HOST").Select(h => h.Element("IP")!.Value).ShouldBe(["192.0.2.11"]);
+    }
+
     [Theory]
+    [InlineData("api/2.0/fo/asset/host/vm/detection/?action=list&vm_scan_since=yesterday")]
     [InlineData("api/2.0/fo/asset/host/vm/detection/?action=list&ips=192.0.2.x")]
     [InlineData("api/3.0/fo/asset/host/vm/detection/?action=list&status=Gone")]
     [InlineData("api/4.0/fo/asset/host/vm/detection/?action=list&severities=7")]

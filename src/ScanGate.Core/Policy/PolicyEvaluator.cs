@@ -268,6 +268,28 @@ public sealed class PolicyEvaluator
     private void TrackWorst(FindingEvaluation finding)
     {
         var failing = finding.Matched != CriterionSet.None;
+
+        // Most rows are not among the worst: decide that before allocating anything for the row.
+        if (_worst.Count == WorstFindingCount)
+        {
+            var last = _worst[^1];
+            var c = last.Failing.CompareTo(failing);
+            if (c == 0)
+            {
+                c = last.Finding.Severity.CompareTo(finding.Severity);
+            }
+
+            if (c == 0)
+            {
+                c = (last.Finding.Cvss3 ?? -1).CompareTo(finding.Cvss3 ?? -1);
+            }
+
+            if (c > 0 || (c == 0 && last.Finding.Qid < finding.Detection.Qid))
+            {
+                return;
+            }
+        }
+
         var candidate = new WorstFinding(finding.Detection.Ip, finding.Detection.Qid, finding.Detection.Title, finding.Severity, finding.Type,
             finding.Cvss3, [.. CriteriaKeys.Names(finding.Matched)]);
         if (_worst.Count == WorstFindingCount && Compare((candidate, failing), _worst[^1]) >= 0)

@@ -17,7 +17,7 @@ namespace ScanGate.Qualys;
 /// Every call is retried according to what failed (see docs/client.md); all waiting goes through the
 /// <see cref="TimeProvider"/>; secrets never reach logs or exception messages.
 /// </summary>
-public sealed partial class QualysClient : IDisposable
+public sealed partial class QualysClient : IQualysClient, IDisposable
 {
     private static readonly ResiliencePropertyKey<RetryState> StateKey = new("scangate.qualys.retry");
 

@@ -61,8 +61,16 @@ internal static class QualysXml
 
     internal static bool LooksLikeHtml(ReadOnlySpan<byte> body)
     {
-        var head = System.Text.Encoding.UTF8.GetString(body[..Math.Min(body.Length, 512)]);
-        return head.Contains("<html", StringComparison.OrdinalIgnoreCase) || head.Contains("<!DOCTYPE html", StringComparison.OrdinalIgnoreCase);
+        var head = System.Text.Encoding.UTF8.GetString(body[..Math.Min(body.Length, 512)]).TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
+
+        // An XML declaration or a non-html DOCTYPE means XML, even if CDATA text further on mentions <html>.
+        if (head.StartsWith("<?xml", StringComparison.OrdinalIgnoreCase) ||
+            (head.StartsWith("<!DOCTYPE", StringComparison.OrdinalIgnoreCase) && !head.StartsWith("<!DOCTYPE html", StringComparison.OrdinalIgnoreCase)))
+        {
+            return false;
+        }
+
+        return head.Contains("<html", StringComparison.OrdinalIgnoreCase) || head.StartsWith("<!DOCTYPE html", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Trimmed text of a child element (CDATA is often on its own indented line), or null.</summary>

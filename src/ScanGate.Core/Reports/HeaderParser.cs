@@ -9,7 +9,7 @@ internal static class HeaderParser
 
     public static ResultHeader Parse(IReadOnlyDictionary<string, JsonElement> fields, string name)
     {
-        var version = Get(fields, "schema_version", name);
+        var version = Get(fields, "schema_version");
         if (version is not { ValueKind: JsonValueKind.Number } v || !v.TryGetInt32(out var schemaVersion))
         {
             throw new ResultFileException($"{name}: schema_version is missing or not a number ('{Raw(version)}'); not a scangate-result.json.");
@@ -20,14 +20,14 @@ internal static class HeaderParser
             throw new ResultFileException($"{name}: schema_version {schemaVersion} is not supported (this ScanGate reads version {SupportedSchemaVersion}).");
         }
 
-        var verdict = Get(fields, "verdict", name);
+        var verdict = Get(fields, "verdict");
         var verdictText = verdict is { ValueKind: JsonValueKind.String } s ? s.GetString() : null;
         if (verdictText is not ("pass" or "fail" or "warn"))
         {
             throw new ResultFileException($"{name}: verdict must be \"pass\", \"fail\" or \"warn\", found '{Raw(verdict)}'.");
         }
 
-        var counts = Get(fields, "counts", name);
+        var counts = Get(fields, "counts");
         if (counts is not { ValueKind: JsonValueKind.Object })
         {
             throw new ResultFileException($"{name}: counts is missing or not an object ('{Raw(counts)}').");
@@ -64,11 +64,8 @@ internal static class HeaderParser
         }
     }
 
-    private static JsonElement? Get(IReadOnlyDictionary<string, JsonElement> fields, string key, string name)
-    {
-        _ = name;
-        return fields.TryGetValue(key, out var value) ? value : null;
-    }
+    private static JsonElement? Get(IReadOnlyDictionary<string, JsonElement> fields, string key) =>
+        fields.TryGetValue(key, out var value) ? value : null;
 
     private static string Raw(JsonElement? value)
     {

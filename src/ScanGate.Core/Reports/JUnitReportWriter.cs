@@ -39,7 +39,7 @@ internal static class JUnitReportWriter
 
                 last = tally;
                 tally.Tests++;
-                switch (Outcome(finding, header))
+                switch (Outcome(finding))
                 {
                     case CaseOutcome.Failure: tally.Failures++; break;
                     case CaseOutcome.Skipped: tally.Skipped++; break;
@@ -221,7 +221,7 @@ internal static class JUnitReportWriter
         xml.WriteAttributeString("time", "0");
 
         var summary = Summary(finding);
-        switch (Outcome(finding, header))
+        switch (Outcome(finding))
         {
             case CaseOutcome.Failure:
                 xml.WriteStartElement("failure");
@@ -299,9 +299,8 @@ internal static class JUnitReportWriter
         return text.ToString();
     }
 
-    private static CaseOutcome Outcome(Finding finding, ResultHeader header)
+    private static CaseOutcome Outcome(Finding finding)
     {
-        _ = header;
         if (finding.IsFailing)
         {
             return CaseOutcome.Failure;

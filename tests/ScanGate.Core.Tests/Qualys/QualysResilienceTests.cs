@@ -370,4 +370,35 @@ public sealed class QualysResilienceTests
         launches.ShouldBe(3);
         handler.RequestsTo("/fo/scan/", "list").Count.ShouldBe(3);
     }
+
+    [Fact]
+    public async Task ListScans_CallerCancelsDuringBackOff_StopsAtOnceWithoutAnotherRequest()
+    {
+        var time = new ObservedTime();
+        var handler = new FakeQualysHandler(time).On("/fo/scan/", "list", Respond.Error(HttpStatusCode.ServiceUnavailable, 1999, "We are performing scheduled maintenance on our System."));
+        using var client = TestClients.Create(handler, time);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+
+        var task = client.ListScansAsync(new ScanListQuery(), cts.Token);
+        await time.NextTimerAsync(NotATimeout, task);
+        await cts.CancelAsync();
+
+        await Should.ThrowAsync<OperationCanceledException>(() => task);
+        handler.Requests.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task ListScans_RateLimitWithoutAnyWaitHint_WaitsTheConfiguredMaximumOnlyWithinTheDeadline()
+    {
+        var time = new ObservedTime();
+        var handler = new FakeQualysHandler(time).On("/fo/scan/", "list", Respond.Error(HttpStatusCode.Conflict, 1965, "This API cannot be run again for another 23 hours."));
+        using var client = TestClients.Create(handler, time);
+        client.Deadline = time.GetUtcNow().AddMinutes(30);
+
+        var ex = await Should.ThrowAsync<QualysApiException>(() => client.ListScansAsync(new ScanListQuery(), TestContext.Current.CancellationToken));
+
+        ex.Code.ShouldBe(1965);
+        handler.Requests.Count.ShouldBe(1);
+        time.Elapsed.ShouldBe(TimeSpan.Zero);
+    }
 }

@@ -152,4 +152,12 @@ public sealed class QualysXmlQuirksTests
 
         (await ListWith(body)).Single().Ref.ShouldBe("scan/1.1");
     }
+
+    [Fact]
+    public async Task Response_CdataMentioningHtmlNearTheTop_IsStillXml()
+    {
+        var scan = (await ListWith(Respond.ScanList(("scan/1.1", "<html><body>web check</body></html>", "Running", null)))).Single();
+
+        scan.Title.ShouldBe("<html><body>web check</body></html>");
+    }
 }
