@@ -21,7 +21,7 @@ internal sealed class QualysCliOptions
 
     public Option<bool> PasswordStdin { get; } = new("--password-stdin") { Description = "Read the password from the first line of standard input." };
 
-    public Option<string?> Proxy { get; } = new("--proxy") { Description = "HTTP(S) proxy URL; credentials in the URL or HTTPS_PROXY. NO_PROXY applies.", HelpName = "URL" };
+    public Option<string?> Proxy { get; } = new("--proxy") { Description = "HTTP(S) proxy URL without credentials (they come from QUALYS_PROXY_USERNAME / QUALYS_PROXY_PASSWORD); default HTTPS_PROXY. NO_PROXY applies.", HelpName = "URL" };
 
     public Option<string?> CaCert { get; } = new("--ca-cert") { Description = "Extra trusted CA certificates (PEM), e.g. for a TLS-inspecting proxy. Verification stays on.", HelpName = "FILE" };
 
