@@ -36,6 +36,7 @@ internal static class ScanCommand
             }
 
             settings = options.BuildSettings(parseResult, context);
+            EnsureWritable(settings.Request.OutputDirectory);
             // The policy is checked before anything is launched: a typo never costs a scan.
             judge = ScanServices.CreateJudge(context, options.Policy, parseResult, settings.PolicyFile);
         }
@@ -50,6 +51,22 @@ internal static class ScanCommand
             ? Task.FromResult(outcome.ExitCode)
             : options.Reports.RenderAsync(parseResult, context, outcome.ResultFile, settings.Request.OutputDirectory, outcome.ExitCode, CancellationToken.None),
             cancellationToken);
+    }
+
+    /// <summary>Checks the output directory before a scan is spent on a run whose result could not be saved.</summary>
+    public static void EnsureWritable(string directory)
+    {
+        try
+        {
+            Directory.CreateDirectory(directory);
+            var probe = Path.Combine(directory, $".scangate-write-test-{Guid.NewGuid():N}");
+            File.WriteAllText(probe, string.Empty);
+            File.Delete(probe);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException("--output-dir", directory, $"cannot write there ({ex.Message}).", ex);
+        }
     }
 
     /// <summary>Runs the lifecycle with signal handling and prints the summary; shared with <c>demo</c>.</summary>
@@ -82,7 +99,18 @@ internal static class ScanCommand
             {
                 InterruptExitCode = () => interrupt.ExitCode,
             };
-            var outcome = await lifecycle.RunAsync(settings.Request, linked.Token);
+            ScanOutcome outcome;
+            try
+            {
+                outcome = await lifecycle.RunAsync(settings.Request, linked.Token);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Never exit 1 (the policy-fail code) for a run that produced no verdict.
+                console.Error($"Could not write the results in '{settings.Request.OutputDirectory}': {ex.Message}");
+                return ExitCodes.NoResult;
+            }
+
             if (outcome.ExitCode != ExitCodes.Pass && outcome.Kind != ScanEndKind.Judged)
             {
                 console.Error(outcome.Message);

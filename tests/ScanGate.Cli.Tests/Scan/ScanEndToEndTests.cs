@@ -224,6 +224,39 @@ public sealed class ScanEndToEndTests
     }
 
     [Fact]
+    public async Task Scan_SettingsFromTheConfigFile_AreUsed()
+    {
+        await using var bed = await ScanTestBed.StartAsync();
+        await File.WriteAllTextAsync(Path.Combine(bed.WorkingDirectory, "scangate.yml"),
+            "host: [192.0.2.99]\non_host_down: warn\nscan_name: \"[job_name]-gate\"\noutput_dir: out-from-config\n", TestContext.Current.CancellationToken);
+        bed.Environment["JENKINS_URL"] = "https://ci.example/";
+        bed.Environment["JOB_NAME"] = "folder/app";
+        bed.Environment["BUILD_NUMBER"] = "42";
+
+        var exitCode = await bed.ScanAsync();
+
+        exitCode.ShouldBe(ExitCodes.Pass, bed.Log);
+        var launch = bed.ScanCalls("launch").ShouldHaveSingleItem();
+        launch.Parameters["ip"].ShouldBe("192.0.2.99");
+        launch.Parameters["scan_title"].ShouldBe("folder/app-gate_2026-11-28-10-00-00");
+        File.Exists(Path.Combine(bed.WorkingDirectory, "out-from-config", "scangate-result.json")).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Scan_UnwritableOutputDirectory_IsRefusedBeforeAnythingIsLaunched()
+    {
+        await using var bed = await ScanTestBed.StartAsync();
+        var blocked = Path.Combine(bed.WorkingDirectory, "blocked");
+        await File.WriteAllTextAsync(blocked, "a file, not a directory", TestContext.Current.CancellationToken);
+
+        var exitCode = await bed.ScanAsync("--host", "192.0.2.10", "--output-dir", blocked);
+
+        exitCode.ShouldBe(ExitCodes.Usage, bed.Log);
+        bed.Error.ToString().ShouldContain("--output-dir");
+        bed.Emulator.State.Requests.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Scan_BadPolicy_IsRefusedBeforeAnythingIsLaunched()
     {
         await using var bed = await ScanTestBed.StartAsync();
