@@ -15,7 +15,7 @@ public delegate Task ScanWait(TimeSpan delay, CancellationToken cancellationToke
 public sealed class ScanLifecycle
 {
     /// <summary>How long cancelling a scan may take once the run is already ending (timeout or interruption).</summary>
-    public static readonly TimeSpan CancelGrace = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan CancelGrace = TimeSpan.FromSeconds(20);
 
     private static readonly HashSet<string> ConnectorInProgress = new(StringComparer.OrdinalIgnoreCase) { "RUNNING", "PENDING", "QUEUED", "PROCESSING" };
     private static readonly HashSet<string> ConnectorDone = new(StringComparer.OrdinalIgnoreCase) { "FINISHED_SUCCESS", "SUCCESS" };
