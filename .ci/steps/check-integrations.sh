@@ -73,6 +73,18 @@ else
         tail -20 "$e2e/gitlab-$1/run.log"; echo "FAIL e2e GitLab template script, host $1: exit $rc (expected $2)"; failed=$((failed + 1))
       fi
     done
+    # The GitHub Action's gate step: records the exit code as a step output (the last step fails the job).
+    awk '/^    - id: gate$/{g=1} g && /^      run: \|$/{r=1; next} r && /^    - /{exit} r {sub(/^        /, ""); print}' \
+      integrations/github/action.yml > "$e2e/action-gate.sh"
+    mkdir -p "$e2e/github"
+    ( cd "$e2e/github" && env -i PATH="$PATH" HOME="${HOME:-/tmp}" SCANGATE_BIN="$exe" QUALYS_USERNAME=demo QUALYS_PASSWORD=demo \
+        GITHUB_OUTPUT="$e2e/github/outputs" SG_API_URL="$url" SG_HOST="192.0.2.10" SG_FAIL_ON_SEVERITY=5 SG_FAIL_ON_PCI=true \
+        SG_POLL_INTERVAL=10s SG_OUTPUT_DIR=out SG_REPORT=junit,sarif,markdown bash "$e2e/action-gate.sh" > run.log 2>&1 )
+    if grep -qx "exit-code=1" "$e2e/github/outputs" 2>/dev/null && [ -f "$e2e/github/out/scangate-summary.md" ]; then
+      echo "PASS e2e GitHub Action gate step: exit-code=1 recorded, summary written"; passed=$((passed + 1))
+    else
+      tail -20 "$e2e/github/run.log"; cat "$e2e/github/outputs" 2>/dev/null; echo "FAIL e2e GitHub Action gate step"; failed=$((failed + 1))
+    fi
   fi
   kill "$emulator_pid" 2>/dev/null; wait "$emulator_pid" 2>/dev/null
   rm -rf "$e2e"
