@@ -47,10 +47,9 @@ internal sealed class Pipeline(EmulatorState state)
         }
         else if (http.Request.ContentLength is > 0 || http.Request.Headers.TransferEncoding.Count > 0)
         {
+            // Kestrel caps request bodies at 16 MB (QualysEmulator.StartAsync), so reading it whole is bounded.
             using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
-            var buffer = new char[1 << 20];
-            var read = await reader.ReadBlockAsync(buffer.AsMemory(), http.RequestAborted).ConfigureAwait(false);
-            body = new string(buffer, 0, read);
+            body = await reader.ReadToEndAsync(http.RequestAborted).ConfigureAwait(false);
         }
 
         var req = new Req

@@ -107,6 +107,25 @@ public sealed class QpsAndInventoryTests
     }
 
     [Fact]
+    public async Task HostAssetSearch_JsonRequestAndAccept_ReturnsDataArrayOfSingleKeyObjects()
+    {
+        await using var f = await EmulatorFixture.StartAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "qps/rest/2.0/search/am/hostasset")
+        {
+            Content = new StringContent("""{"ServiceRequest":{"filters":{"Criteria":[{"field":"instanceState","operator":"EQUALS","value":"STOPPED"}]}}}""", Encoding.UTF8, "application/json"),
+            Headers = { Accept = { new("application/json") } },
+        };
+        using var r = await f.Client.SendAsync(request, TestContext.Current.CancellationToken);
+        using var json = JsonDocument.Parse(await r.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var response = json.RootElement.GetProperty("ServiceResponse");
+        response.GetProperty("responseCode").GetString().ShouldBe("SUCCESS");
+        response.GetProperty("count").GetInt32().ShouldBe(1);
+        var source = response.GetProperty("data")[0].GetProperty("HostAsset").GetProperty("sourceInfo").GetProperty("list")[0].GetProperty("Ec2AssetSourceSimple");
+        source.GetProperty("instanceId").GetString().ShouldBe("i-0fedcba9876543210");
+        f.State.Requests.Single().Body.ShouldNotBeNull().ShouldContain("STOPPED");
+    }
+
+    [Fact]
     public async Task HostAssetSearch_BadQwebHostId_IsInvalidRequestAndDtdIsRefused()
     {
         await using var f = await EmulatorFixture.StartAsync();

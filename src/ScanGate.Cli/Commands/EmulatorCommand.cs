@@ -40,17 +40,18 @@ internal static class EmulatorCommand
             }
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var exitCode = ExitCodes.Interrupted;
+            // Our own handlers know which signal arrived; the invocation token alone does not.
+            var signalled = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal =>
             {
                 signal.Cancel = true;
-                exitCode = ExitCodes.Interrupted;
+                signalled.TrySetResult(ExitCodes.Interrupted);
                 stop.Cancel();
             });
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
             {
                 signal.Cancel = true;
-                exitCode = ExitCodes.Terminated;
+                signalled.TrySetResult(ExitCodes.Terminated);
                 stop.Cancel();
             });
 
@@ -97,7 +98,9 @@ internal static class EmulatorCommand
                 await context.Error.WriteLineAsync("Emulator stopped.").ConfigureAwait(false);
             }
 
-            return exitCode;
+            // The invocation token may fire before our signal handler ran; give it a moment to say which signal it was.
+            await Task.WhenAny(signalled.Task, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None)).ConfigureAwait(false);
+            return signalled.Task.IsCompleted ? signalled.Task.Result : ExitCodes.Interrupted;
         });
         return command;
     }

@@ -93,7 +93,7 @@ internal static class HtmlReportWriter
         w.Write("<h1>" + verdict + (string.Equals(header.Verdict, "pass", StringComparison.Ordinal) ? " — the gate passed" : string.Equals(header.Verdict, "warn", StringComparison.Ordinal) ? " — passed with warnings" : " — the gate failed") + "</h1>\n");
         w.Write("<p>Target <strong>" + E(header.TargetLabel) + "</strong>" + (header.Scan?.Title is { } title ? " · scan " + E(title) : "")
             + (header.ExitCode is { } code ? " · exit code " + E(code) : "") + "</p>\n");
-        var reasons = header.FailureReasons.Concat(header.WarningReasons).Concat(header.Warnings).ToList();
+        var reasons = header.FailureReasons.Concat(header.WarningReasons.Select(r => "Warning: " + r)).Concat(header.Warnings.Select(r => "Note: " + r)).ToList();
         if (reasons.Count > 0)
         {
             w.Write("<ul>");
