@@ -11,6 +11,11 @@ class Harness {
     Set files = [] as Set
     int scanStatus = 0
     Script step
+    // End-to-end mode: sh runs the script with bash in workDir, credentials come from credentialValues.
+    boolean realShell = false
+    File workDir = new File('.')
+    Map credentialValues = [:]
+    String shellOutput = ''
 
     Harness(File varsDir) {
         Binding b = new Binding()
@@ -21,6 +26,19 @@ class Harness {
             calls.add(['sh', a])
             Map snapshot = new LinkedHashMap(active)
             shells.add([script: a.script, env: snapshot, returnStatus: a.returnStatus])
+            if (realShell) {
+                List envp = System.getenv().collect { k, v -> "${k}=${v}".toString() }
+                snapshot.each { k, v -> envp.add("${k}=${v}".toString()) }
+                Process p = ['bash', '-c', a.script.toString()].execute(envp, workDir)
+                StringBuffer out = new StringBuffer()
+                p.consumeProcessOutput(out, out)
+                int rc = p.waitFor()
+                shellOutput += out.toString()
+                if (!a.returnStatus && rc != 0) {
+                    throw new Harness.StepError("script returned exit code ${rc}")
+                }
+                return a.returnStatus ? rc : null
+            }
             if (a.script.toString().contains("'dotnet' 'tool' 'install'")) {
                 files.add(a.script.toString().split("'--tool-path' '")[1].split("'")[0] + '/scangate')
                 return 0
@@ -41,12 +59,13 @@ class Harness {
             calls.add(['withCredentials', bindings])
             Map saved = new LinkedHashMap(active)
             for (Map c in bindings) {
-                active[c.usernameVariable] = 'user-of-' + c.credentialsId
-                active[c.passwordVariable] = 'S3cr3t-of-' + c.credentialsId
+                List given = credentialValues[c.credentialsId] as List
+                active[c.usernameVariable] = given ? given[0] : 'user-of-' + c.credentialsId
+                active[c.passwordVariable] = given ? given[1] : 'S3cr3t-of-' + c.credentialsId
             }
             try { return body() } finally { active.clear(); active.putAll(saved) }
         })
-        b.setVariable('fileExists', { String f -> files.contains(f) })
+        b.setVariable('fileExists', { String f -> realShell ? new File(workDir, f).exists() : files.contains(f) })
         b.setVariable('archiveArtifacts', { Map a -> calls.add(['archiveArtifacts', a]) })
         b.setVariable('junit', { Map a -> calls.add(['junit', a]) })
         b.setVariable('publishHTML', { Map a -> calls.add(['publishHTML', a]) })
