@@ -29,7 +29,9 @@ public static class ScanGateCli
     {
         var root = BuildRootCommand(context);
         var parseResult = root.Parse(args);
-        var configuration = new InvocationConfiguration { Output = context.Out, Error = context.Error };
+        // Commands that run long (scan, emulator) register their own SIGINT/SIGTERM handlers, so a signal cancels the
+        // remote scan and exits 130/143; System.CommandLine's handler would take SIGTERM first and exit 130.
+        var configuration = new InvocationConfiguration { Output = context.Out, Error = context.Error, ProcessTerminationTimeout = null };
         var exitCode = await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
 
         // System.CommandLine reports parse errors with exit code 1; ours is 2 for every usage error.
