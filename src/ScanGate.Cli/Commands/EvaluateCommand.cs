@@ -24,15 +24,24 @@ internal static class EvaluateCommand
             DefaultValueFactory = _ => "scangate-out",
         };
         var policyOptions = new PolicyCliOptions();
+        var reportOptions = new ReportCliOptions();
 
         var command = new Command("evaluate", "Judge a fetched Qualys scan result against pass/fail criteria.\n" + ScanGateCli.ExitCodeHelp);
         command.Arguments.Add(resultFile);
         policyOptions.AddTo(command);
         command.Options.Add(outputDir);
+        reportOptions.AddTo(command);
         scanRef.AddTo(command);
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
+            if (reportOptions.Validate(parseResult) is { } reportError)
+            {
+                await context.Error.WriteLineAsync("scangate evaluate: " + reportError);
+                return ExitCodes.Usage;
+            }
+
+            var outputDirectory = Path.GetFullPath(parseResult.GetValue(outputDir)!, context.WorkingDirectory);
             if (parseResult.GetValue(scanRef.ScanRef) is not null || parseResult.GetValue(resultFile) is null)
             {
                 if (parseResult.GetValue(resultFile) is not null || parseResult.GetValue(scanRef.ScanRef) is null)
@@ -41,8 +50,11 @@ internal static class EvaluateCommand
                     return ExitCodes.Usage;
                 }
 
-                return await scanRef.RunAsync(context, parseResult, policyOptions, Path.GetFullPath(parseResult.GetValue(outputDir)!, context.WorkingDirectory),
-                    outcome => Task.FromResult(outcome.ExitCode), cancellationToken);
+                return await scanRef.RunAsync(context, parseResult, policyOptions, outputDirectory,
+                    outcome => outcome.ResultFile is null
+                        ? Task.FromResult(outcome.ExitCode)
+                        : reportOptions.RenderAsync(parseResult, context, outcome.ResultFile, outputDirectory, outcome.ExitCode, CancellationToken.None),
+                    cancellationToken);
             }
 
             EffectivePolicy policy;
@@ -59,7 +71,7 @@ internal static class EvaluateCommand
             var path = parseResult.GetValue(resultFile)!;
             var output = new ResultWriterOptions
             {
-                OutputDirectory = Path.GetFullPath(parseResult.GetValue(outputDir)!, context.WorkingDirectory),
+                OutputDirectory = outputDirectory,
                 Time = context.Time,
                 Source = IsStdin(path) ? new ResultSource("stdin", null) : new ResultSource("file", path),
             };
@@ -69,7 +81,7 @@ internal static class EvaluateCommand
                 await using var input = OpenInput(context, path);
                 var outcome = await EvaluationRunner.RunAsync(input, policy, output, cancellationToken);
                 await EvaluationSummaryText.WriteAsync(context.Out, outcome, cancellationToken);
-                return outcome.ExitCode;
+                return await reportOptions.RenderAsync(parseResult, context, outcome.ResultPath, outputDirectory, outcome.ExitCode, cancellationToken);
             }
             catch (ScanResultFormatException e)
             {
