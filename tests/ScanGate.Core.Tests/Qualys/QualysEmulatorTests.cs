@@ -13,10 +13,6 @@ public sealed class QualysEmulatorTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    // The emulator in main still answers these endpoints from stubs (1905 "action ... expected list", QPS bodies that are
-    // not XML); un-skip when the full emulator lands.
-    private const string PendingEmulator = "emulator endpoint still a stub in main";
-
     private sealed class Rig : IAsyncDisposable
     {
         public required QualysEmulator Emulator { get; init; }
@@ -180,7 +176,7 @@ public sealed class QualysEmulatorTests
         gw.Message.ShouldContain("platform");
     }
 
-    [Fact(Skip = PendingEmulator)]
+    [Fact]
     public async Task QpsCall_WrongPassword_IsInvalidCredentials()
     {
         await using var rig = await StartAsync(DefaultScenarioYaml, "demo", "wrong");
@@ -207,7 +203,7 @@ public sealed class QualysEmulatorTests
         ex.Hint.ShouldNotBeNullOrEmpty();
     }
 
-    [Fact(Skip = PendingEmulator)]
+    [Fact]
     public async Task Appliances_AllByNetworkAndEc2()
     {
         await using var rig = await StartAsync(DefaultScenarioYaml);
@@ -223,7 +219,7 @@ public sealed class QualysEmulatorTests
         ec2.Single().CloudAccountId.ShouldBe("123456789012");
     }
 
-    [Fact(Skip = PendingEmulator)]
+    [Fact]
     public async Task OptionProfiles_VmAndPci()
     {
         await using var rig = await StartAsync(DefaultScenarioYaml);
@@ -235,7 +231,7 @@ public sealed class QualysEmulatorTests
         result.PciUnavailable.ShouldBeNull();
     }
 
-    [Fact(Skip = PendingEmulator)]
+    [Fact]
     public async Task OptionProfiles_PciDisabled_403IsToleratedAndReported()
     {
         await using var rig = await StartAsync(DefaultScenarioYaml.Replace("  ips: [192.0.2.0/24]", "  ips: [192.0.2.0/24]\n  pci_enabled: false", StringComparison.Ordinal));
@@ -247,7 +243,7 @@ public sealed class QualysEmulatorTests
         result.PciUnavailable!.HttpStatus.ShouldBe(403);
     }
 
-    [Fact(Skip = PendingEmulator)]
+    [Fact]
     public async Task Networks_ListedAndDisabledIs403()
     {
         await using var rig = await StartAsync(DefaultScenarioYaml);
@@ -402,7 +398,7 @@ public sealed class QualysEmulatorTests
         await Should.ThrowAsync<QualysException>(() => rig.DriveAsync(rig.Client.DownloadScanResultAsync(scanRef, new MemoryStream(), Ct)));
     }
 
-    [Fact(Skip = PendingEmulator)]
+    [Fact]
     public async Task Connectors_SearchGetRun()
     {
         await using var rig = await StartAsync(DefaultScenarioYaml);
@@ -421,7 +417,7 @@ public sealed class QualysEmulatorTests
         await Should.ThrowAsync<QualysApiException>(() => rig.Client.GetConnectorAsync(424242, Ct));
     }
 
-    [Fact(Skip = PendingEmulator)]
+    [Fact]
     public async Task Connectors_SearchFollowsPagination()
     {
         await using var rig = await StartAsync(DefaultScenarioYaml);
@@ -435,7 +431,7 @@ public sealed class QualysEmulatorTests
         o.ShouldNotBeNull();
     }
 
-    [Fact(Skip = PendingEmulator)]
+    [Fact]
     public async Task HostAssets_ByInstanceAndAccount()
     {
         await using var rig = await StartAsync(DefaultScenarioYaml);
@@ -449,7 +445,7 @@ public sealed class QualysEmulatorTests
         unknown.ShouldBeEmpty();
     }
 
-    [Fact(Skip = PendingEmulator)]
+    [Fact]
     public async Task KnowledgeBase_ListsRequestedQids()
     {
         await using var rig = await StartAsync(DefaultScenarioYaml);
@@ -464,7 +460,7 @@ public sealed class QualysEmulatorTests
         vulns.ShouldAllBe(v => !string.IsNullOrEmpty(v.Title) && v.Severity >= 1 && v.Severity <= 5);
     }
 
-    [Fact(Skip = PendingEmulator)]
+    [Fact]
     public async Task KnowledgeBase_WholeList_FollowsTruncationToTheEnd()
     {
         await using var rig = await StartAsync(DefaultScenarioYaml);
@@ -481,7 +477,7 @@ public sealed class QualysEmulatorTests
         count.ShouldBeGreaterThanOrEqualTo(300);
     }
 
-    [Fact(Skip = PendingEmulator)]
+    [Fact]
     public async Task HostDetections_AfterAScan_FollowTruncation()
     {
         await using var rig = await StartAsync(DefaultScenarioYaml);
