@@ -15,6 +15,10 @@ namespace ScanGate.Cli.Commands;
 /// </summary>
 internal static class DemoCommand
 {
+    /// <summary>The demo writes every report format so a newcomer sees them all.</summary>
+    private static readonly ReportCliOptions.ReportRequest DemoReports =
+        new([ReportFormat.Json, ReportFormat.Html, ReportFormat.JUnit, ReportFormat.Sarif, ReportFormat.Markdown]);
+
     public const string DemoHost = "192.0.2.10";
 
     public static Command Create(CliContext context)
@@ -97,7 +101,9 @@ internal static class DemoCommand
             var demoConsole = new ScanConsole(demoContext, verbosity);
             demoConsole.Info($"Qualys emulator listening on {emulator.BaseUrl} (user demo, password demo); the demo clock runs {factor.ToString(CultureInfo.InvariantCulture)}x real time.");
             var exitCode = await ScanCommand.RunScanAsync(demoContext, demoConsole, settings, judge,
-                outcome => ScanCommand.RenderReportsAsync(demoContext, demoConsole, outcome, [ReportFormat.Json, ReportFormat.Html, ReportFormat.JUnit, ReportFormat.Sarif, ReportFormat.Markdown]),
+                outcome => outcome.ResultFile is null
+                    ? Task.FromResult(outcome.ExitCode)
+                    : ReportCliOptions.RenderAsync(demoContext, outcome.ResultFile, Path.GetDirectoryName(outcome.ResultFile)!, DemoReports, outcome.ExitCode, CancellationToken.None),
                 cancellationToken);
             if (verbosity != Verbosity.Quiet)
             {

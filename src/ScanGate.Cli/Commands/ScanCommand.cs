@@ -125,40 +125,6 @@ internal static class ScanCommand
         }
     }
 
-    /// <summary>Reports from scangate-result.json; a report that cannot be written is a warning, never a verdict change.</summary>
-    public static async Task<int> RenderReportsAsync(CliContext context, ScanConsole console, ScanOutcome outcome, IReadOnlyList<ReportFormat> reports)
-    {
-        if (outcome.ResultFile is null || reports.Count == 0)
-        {
-            return outcome.ExitCode;
-        }
-
-        try
-        {
-            var rendered = await ReportRenderer.RenderAsync(outcome.ResultFile, reports, Path.GetDirectoryName(outcome.ResultFile)!,
-                new ReportOptions { Environment = context.Environment }, CancellationToken.None);
-            foreach (var line in rendered.ConsoleLines)
-            {
-                await context.Out.WriteLineAsync(line);
-            }
-
-            foreach (var file in rendered.Files.Where(f => f.Format != ReportFormat.Json))
-            {
-                console.Detail($"Report written: {file.Path}");
-            }
-
-            if (console.Level != Verbosity.Quiet && rendered.Files.Any(f => f.Format != ReportFormat.Json))
-            {
-                await context.Out.WriteLineAsync("Reports: " + string.Join(", ", rendered.Files.Where(f => f.Format != ReportFormat.Json).Select(f => f.Path)));
-            }
-        }
-        catch (Exception ex) when (ex is ResultFileException or IOException or UnauthorizedAccessException)
-        {
-            console.Warning($"Could not write the reports: {ex.Message}");
-        }
-
-        return outcome.ExitCode;
-    }
 }
 
 /// <summary>The flags of <c>scan</c>, mapped to configuration keys.</summary>

@@ -10,6 +10,9 @@ namespace ScanGate.Cli.Options;
 /// </summary>
 internal sealed class ReportCliOptions
 {
+    /// <summary>What to render after a run: formats, the SARIF anchor file and the optional webhook.</summary>
+    public sealed record ReportRequest(IReadOnlyList<ReportFormat> Formats, string? SarifTarget = null, string? WebhookUrl = null, string? WebhookSecretVariable = null);
+
     public Option<string> Report { get; } = new("--report")
     {
         Description = $"Comma-separated report formats to write into the output directory: {ReportFormats.Names} (default {ReportFormats.DefaultValue}).",
@@ -58,25 +61,46 @@ internal sealed class ReportCliOptions
         return parseResult.GetValue(Webhook) is { } url ? WebhookSender.Validate(url) : null;
     }
 
-    /// <summary>
-    /// Renders the requested reports from <paramref name="resultJsonPath"/>, then posts the webhook. Returns the exit
-    /// code to use: <paramref name="verdictExitCode"/>, or 2 when a pass could not write the reports it was asked for
-    /// (a green build without its evidence is not a pass we can vouch for).
-    /// </summary>
-    public async Task<int> RenderAsync(
+    /// <summary>Renders the reports and posts the webhook the flags ask for; see the other overload.</summary>
+    public Task<int> RenderAsync(
         ParseResult parseResult,
         CliContext context,
         string resultJsonPath,
         string outputDirectory,
         int verdictExitCode,
+        CancellationToken cancellationToken) =>
+        RenderAsync(
+            context,
+            resultJsonPath,
+            outputDirectory,
+            new ReportRequest(
+                ReportFormats.Parse(parseResult.GetValue(Report), "--report"),
+                parseResult.GetValue(SarifTarget),
+                parseResult.GetValue(Webhook),
+                parseResult.GetValue(WebhookSecretEnv)),
+            verdictExitCode,
+            cancellationToken);
+
+    /// <summary>
+    /// Renders the requested reports from <paramref name="resultJsonPath"/>, then posts the webhook. Returns the exit
+    /// code to use: <paramref name="verdictExitCode"/>, or 2 when a pass could not write the reports it was asked for
+    /// (a green build without its evidence is not a pass we can vouch for).
+    /// </summary>
+    public static async Task<int> RenderAsync(
+        CliContext context,
+        string resultJsonPath,
+        string outputDirectory,
+        ReportRequest request,
+        int verdictExitCode,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(request);
         var exitCode = verdictExitCode;
         try
         {
-            var formats = ReportFormats.Parse(parseResult.GetValue(Report), "--report");
-            var options = new ReportOptions { SarifTargetFile = parseResult.GetValue(SarifTarget), Environment = context.Environment };
-            var rendered = await ReportRenderer.RenderAsync(resultJsonPath, formats, outputDirectory, options, cancellationToken).ConfigureAwait(false);
+            var options = new ReportOptions { SarifTargetFile = request.SarifTarget, Environment = context.Environment };
+            var rendered = await ReportRenderer.RenderAsync(resultJsonPath, request.Formats, outputDirectory, options, cancellationToken).ConfigureAwait(false);
             foreach (var file in rendered.Files)
             {
                 await context.Error.WriteLineAsync($"Wrote {file.Format.ToString().ToLowerInvariant()} report: {file.Path}").ConfigureAwait(false);
@@ -87,7 +111,7 @@ internal sealed class ReportCliOptions
                 await context.Out.WriteLineAsync(line).ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (e is ResultFileException or ReportFormatException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is ResultFileException or IOException or UnauthorizedAccessException)
         {
             await context.Error.WriteLineAsync($"error: could not write the reports into '{outputDirectory}': {e.Message}").ConfigureAwait(false);
             if (exitCode == ExitCodes.Pass)
@@ -96,14 +120,13 @@ internal sealed class ReportCliOptions
             }
         }
 
-        if (parseResult.GetValue(Webhook) is { } url)
+        if (request.WebhookUrl is { } url)
         {
-            var secretVariable = parseResult.GetValue(WebhookSecretEnv);
             var options = new WebhookOptions
             {
                 Url = new Uri(url),
-                SecretVariable = secretVariable ?? WebhookOptions.DefaultSecretVariable,
-                SecretRequired = secretVariable is not null,
+                SecretVariable = request.WebhookSecretVariable ?? WebhookOptions.DefaultSecretVariable,
+                SecretRequired = request.WebhookSecretVariable is not null,
             };
             using var handler = context.HttpHandlerFactory?.Invoke() ?? new SocketsHttpHandler();
             var sender = new WebhookSender(handler, context.Time, context.Environment, new TextWriterLogger(context.Error));
