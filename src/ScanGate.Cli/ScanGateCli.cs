@@ -8,7 +8,7 @@ public static class ScanGateCli
 {
     public const string ExitCodeHelp =
         "Exit codes: 0 pass (or warn), 1 policy fail, 2 usage or configuration error, 3 Qualys API/connection/authentication error, " +
-        "4 no judgeable result (scan Error, Canceled, host down), 5 timeout, 130 interrupted (SIGINT), 143 terminated (SIGTERM).";
+        "4 no judgeable result (scan Error, Canceled, host down), 5 timeout, 70 internal error, 130 interrupted (SIGINT), 143 terminated (SIGTERM).";
 
     public static RootCommand BuildRootCommand(CliContext context)
     {
@@ -31,8 +31,25 @@ public static class ScanGateCli
         var parseResult = root.Parse(args);
         // Commands that run long (scan, emulator) register their own SIGINT/SIGTERM handlers, so a signal cancels the
         // remote scan and exits 130/143; System.CommandLine's handler would take SIGTERM first and exit 130.
-        var configuration = new InvocationConfiguration { Output = context.Out, Error = context.Error, ProcessTerminationTimeout = null };
-        var exitCode = await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        var configuration = new InvocationConfiguration
+        {
+            Output = context.Out,
+            Error = context.Error,
+            ProcessTerminationTimeout = null,
+            EnableDefaultExceptionHandler = false,
+        };
+        int exitCode;
+        try
+        {
+            exitCode = await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // A fault of ours must not read as a policy verdict (System.CommandLine would exit 1, "policy fail").
+            await context.Error.WriteLineAsync(
+                $"scangate: internal error ({e.GetType().Name}): {e.Message}\nThis is a bug in ScanGate {ToolInfo.Version}; the result is not a pass. Please report it with this trace:\n{e.StackTrace}").ConfigureAwait(false);
+            return ExitCodes.InternalError;
+        }
 
         // System.CommandLine reports parse errors with exit code 1; ours is 2 for every usage error.
         return parseResult.Errors.Count > 0 && exitCode == 1 ? ExitCodes.Usage : exitCode;

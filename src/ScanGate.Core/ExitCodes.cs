@@ -23,6 +23,9 @@ public static class ExitCodes
     /// <summary>The scan did not finish within --timeout (the scan is cancelled unless --leave-running).</summary>
     public const int Timeout = 5;
 
+    /// <summary>An unexpected fault in ScanGate itself (a bug): never a pass, never mistaken for a policy fail (EX_SOFTWARE).</summary>
+    public const int InternalError = 70;
+
     /// <summary>Interrupted by SIGINT (Ctrl-C).</summary>
     public const int Interrupted = 130;
 

@@ -22,4 +22,22 @@ public sealed class RootCommandTests
 
         exitCode.ShouldBe(ExitCodes.Usage);
     }
+
+    [Fact]
+    public async Task UnexpectedFault_IsInternalError70_NeverAPolicyVerdict()
+    {
+        var host = new CliTestHost { In = new FailingReader() };
+
+        var exitCode = await host.RunAsync("evaluate", "-", "--fail-on-severity", "5");
+
+        exitCode.ShouldBe(ExitCodes.InternalError);
+        host.Error.ToString().ShouldContain("internal error (InvalidOperationException): stdin exploded");
+        host.Error.ToString().ShouldContain("not a pass");
+    }
+
+    /// <summary>A fault no command anticipates.</summary>
+    private sealed class FailingReader : TextReader
+    {
+        public override string ReadToEnd() => throw new InvalidOperationException("stdin exploded");
+    }
 }

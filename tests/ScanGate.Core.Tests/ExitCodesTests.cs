@@ -17,6 +17,7 @@ public sealed class ExitCodesTests
         values["ApiError"].ShouldBe(3);
         values["NoResult"].ShouldBe(4);
         values["Timeout"].ShouldBe(5);
+        values["InternalError"].ShouldBe(70);
         values["Interrupted"].ShouldBe(130);
         values["Terminated"].ShouldBe(143);
     }

@@ -99,7 +99,8 @@ internal sealed class ReportCliOptions
         var exitCode = verdictExitCode;
         try
         {
-            var options = new ReportOptions { SarifTargetFile = request.SarifTarget, Environment = context.Environment };
+            // scan, evaluate and demo call this right after writing the result themselves.
+            var options = new ReportOptions { SarifTargetFile = request.SarifTarget, Environment = context.Environment, ResultFileJustWritten = true };
             var rendered = await ReportRenderer.RenderAsync(resultJsonPath, request.Formats, outputDirectory, options, cancellationToken).ConfigureAwait(false);
             foreach (var file in rendered.Files)
             {

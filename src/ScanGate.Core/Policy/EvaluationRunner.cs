@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Threading.Channels;
+using ScanGate.Infrastructure;
 using ScanGate.Results;
 
 namespace ScanGate.Policy;
@@ -101,7 +102,8 @@ public static class EvaluationRunner
         Dictionary<string, string?>? summaryFields = null;
         var notScanned = new List<string>();
 
-        using var spool = new FindingsSpool(outputDirectory);
+        var temporary = resultPath + ".partial";
+        using var spool = new FindingsSpool(temporary);
         var elements = Channel.CreateBounded<ElementBatch>(new BoundedChannelOptions(8) { SingleReader = true, SingleWriter = true });
 
         // Two stages on two cores: the reader parses while this thread judges and spools the previous batch.
@@ -198,13 +200,10 @@ public static class EvaluationRunner
         var pluginJson = PluginEvaluationResult.ToJson(summary, policy);
 
         var document = new ResultDocument(now, verdict, exitCode, output.Source, scan, policy, summary, failureReasons);
-        var temporary = resultPath + ".partial";
         try
         {
-            await using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
-            {
-                await document.WriteAsync(file, spool, cancellationToken);
-            }
+            await spool.CompleteAsync(document.RenderHead(), cancellationToken);
+            spool.Dispose();
 
             // Rename last so a reader never sees a half-written result.
             File.Move(temporary, resultPath, overwrite: true);
@@ -239,8 +238,8 @@ public static class EvaluationRunner
         Exception? failure = null;
         try
         {
-            // threat and impact are not part of scangate-result.json; skipping them saves most string allocations.
-            await using var reader = new ScanResultReader(stream, leaveOpen: true) { SkipThreatAndImpact = true };
+            // Only what the gate judges and scangate-result.json holds is materialised (most of the reading cost).
+            await using var reader = new ScanResultReader(stream, leaveOpen: true) { EvaluationFieldsOnly = true, FastParser = true, ParallelParsing = Environment.ProcessorCount > 1 };
             var batch = new ElementBatch();
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -257,6 +256,7 @@ public static class EvaluationRunner
             {
                 await writer.WriteAsync(batch, cancellationToken);
             }
+
         }
         catch (Exception e)
         {
@@ -266,38 +266,6 @@ public static class EvaluationRunner
         finally
         {
             writer.TryComplete(failure);
-        }
-    }
-
-    /// <summary>
-    /// Keeps peak memory flat. Every row is garbage within a batch, but the GC sizes its gen0 budget from the CPU cache
-    /// (here 260 MB of L3), so a streaming run would still grow to ~150 MB RSS before the first collection. Collecting
-    /// gen0 after each ~32 MB allocated costs a few ms per collection (almost nothing survives) and bounds RSS.
-    /// </summary>
-    private sealed class Gen0Limiter
-    {
-        private const long Budget = 32L << 20;
-        private long _allocatedAtLastCollection = GC.GetTotalAllocatedBytes();
-        private int _gen0Collections = GC.CollectionCount(0);
-
-        public void Check()
-        {
-            var allocated = GC.GetTotalAllocatedBytes();
-            var collections = GC.CollectionCount(0);
-            if (collections != _gen0Collections)
-            {
-                // The GC collected on its own: start counting from here.
-                _gen0Collections = collections;
-                _allocatedAtLastCollection = allocated;
-                return;
-            }
-
-            if (allocated - _allocatedAtLastCollection >= Budget)
-            {
-                GC.Collect(0, GCCollectionMode.Forced, blocking: true, compacting: false);
-                _gen0Collections = GC.CollectionCount(0);
-                _allocatedAtLastCollection = allocated;
-            }
         }
     }
 

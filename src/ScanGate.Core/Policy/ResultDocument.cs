@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 
@@ -58,23 +59,17 @@ internal sealed class ResultDocument(
         return scan;
     }
 
-    public async Task WriteAsync(Stream destination, FindingsSpool spool, CancellationToken cancellationToken)
+    /// <summary>Everything before the findings, ending with <c>"findings": [</c>; the spool writes the rest.</summary>
+    public ReadOnlyMemory<byte> RenderHead()
     {
-        await using (var json = new Utf8JsonWriter(destination, EvaluationRunner.IndentedOptions))
+        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
+        using (var json = new Utf8JsonWriter(buffer, EvaluationRunner.IndentedOptions))
         {
             WriteHead(json);
             json.WriteStartArray("findings"u8);
-            await json.FlushAsync(cancellationToken);
         }
 
-        // Findings are appended raw (one object per line), then the array and the object are closed by hand.
-        if (spool.Count > 0)
-        {
-            await destination.WriteAsync("\n    "u8.ToArray(), cancellationToken);
-            await spool.CopyToAsync(destination, cancellationToken);
-        }
-
-        await destination.WriteAsync("\n  ]\n}\n"u8.ToArray(), cancellationToken);
+        return buffer.WrittenMemory;
     }
 
     private void WriteHead(Utf8JsonWriter json)

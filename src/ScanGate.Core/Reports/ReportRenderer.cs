@@ -23,6 +23,13 @@ public sealed class ReportOptions
     /// the formats. Default true.
     /// </summary>
     public bool PublishCiSummary { get; init; } = true;
+
+    /// <summary>
+    /// The caller has just written the result file itself (complete by construction: written whole, then renamed into
+    /// place), so the validating pass over every finding is skipped. Default false: a file from elsewhere is checked
+    /// before any report is written.
+    /// </summary>
+    public bool ResultFileJustWritten { get; init; }
 }
 
 /// <summary>One written report file.</summary>
@@ -51,11 +58,9 @@ public static class ReportRenderer
         ArgumentNullException.ThrowIfNull(options);
 
         // Validate the whole file once before writing anything: a truncated result must not produce any report.
-        using (var check = await ResultFileReader.OpenAsync(resultJsonPath, cancellationToken).ConfigureAwait(false))
+        if (!options.ResultFileJustWritten)
         {
-            foreach (var _ in check.ReadFindings(cancellationToken))
-            {
-            }
+            await ValidateAsync(resultJsonPath, cancellationToken).ConfigureAwait(false);
         }
 
         Directory.CreateDirectory(outputDirectory);
@@ -107,6 +112,14 @@ public static class ReportRenderer
         }
 
         return new ReportRenderResult(files, lines);
+    }
+
+    private static async Task ValidateAsync(string resultJsonPath, CancellationToken cancellationToken)
+    {
+        using var check = await ResultFileReader.OpenAsync(resultJsonPath, cancellationToken).ConfigureAwait(false);
+        foreach (var _ in check.ReadFindings(cancellationToken))
+        {
+        }
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ScanGate.Infrastructure;
 
 namespace ScanGate.Reports;
 
@@ -121,9 +122,16 @@ public sealed class ResultFileReader : IDisposable
     /// <summary>Enumerates the remaining findings.</summary>
     public IEnumerable<Finding> ReadFindings(CancellationToken cancellationToken)
     {
+        // Report writers stream findings: keep their footprint flat on large results (see Gen0Limiter).
+        var gen0Limiter = new Gen0Limiter();
         while (ReadFinding() is { } finding)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if ((FindingIndex & 255) == 0)
+            {
+                gen0Limiter.Check();
+            }
+
             yield return finding;
         }
     }

@@ -8,7 +8,8 @@ namespace ScanGate.Reports;
 /// <summary>
 /// SARIF 2.1.0 written by hand with <see cref="Utf8JsonWriter"/>: a rule per QID (title, solution as help,
 /// <c>security-severity</c> from CVSS) and a result per finding. Host findings have no source file, so every result
-/// points at one repository file (GitHub code scanning requires a location). Two streaming passes: rules, then results.
+/// points at one repository file (GitHub code scanning requires a location). Three streaming passes: rule aggregates,
+/// rules with their texts, then results; memory grows with the number of distinct QIDs, not with the findings.
 /// </summary>
 internal static class SarifReportWriter
 {
@@ -17,6 +18,7 @@ internal static class SarifReportWriter
 
     public static async Task WriteAsync(string resultPath, Stream output, string targetFile, CancellationToken cancellationToken)
     {
+        // Pass 1: what each rule aggregates over its findings (no texts held: memory grows with distinct QIDs only).
         var rules = new List<Rule>();
         var ruleIndex = new Dictionary<long, int>();
         ResultHeader header;
@@ -29,7 +31,7 @@ internal static class SarifReportWriter
                 {
                     index = rules.Count;
                     ruleIndex.Add(f.Qid, index);
-                    rules.Add(new Rule(f.Qid, f.Title, f.Category, f.Solution));
+                    rules.Add(new Rule(f.Qid));
                 }
 
                 var rule = rules[index];
@@ -38,7 +40,7 @@ internal static class SarifReportWriter
                 rule.Potential &= f.IsPotential;
                 foreach (var cve in f.Cves ?? [])
                 {
-                    rule.Cves.Add(cve);
+                    (rule.Cves ??= new(StringComparer.Ordinal)).Add(cve);
                 }
             }
         }
@@ -57,9 +59,27 @@ internal static class SarifReportWriter
         json.WriteString("version", header.Tool?.Version ?? ToolInfo.Version);
         json.WriteString("informationUri", "https://github.com/scangate/scangate");
         json.WriteStartArray("rules");
-        foreach (var rule in rules)
+
+        // Pass 2: each rule's texts come from its QID's first finding, met in the same order as in pass 1.
+        using (var reader = await ResultFileReader.OpenAsync(resultPath, cancellationToken).ConfigureAwait(false))
         {
-            WriteRule(json, rule);
+            var written = 0;
+            foreach (var f in reader.ReadFindings(cancellationToken))
+            {
+                if (written < rules.Count && rules[written].Qid == f.Qid)
+                {
+                    WriteRule(json, rules[written], f);
+                    if (++written % 256 == 0)
+                    {
+                        await json.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+
+            if (written != rules.Count)
+            {
+                throw new ResultFileException($"{resultPath} changed while the SARIF report was written.");
+            }
         }
 
         json.WriteEndArray();
@@ -137,19 +157,19 @@ internal static class SarifReportWriter
 
     private static string Level(int severity) => severity >= 4 ? "error" : severity == 3 ? "warning" : "note";
 
-    private static void WriteRule(Utf8JsonWriter json, Rule rule)
+    private static void WriteRule(Utf8JsonWriter json, Rule rule, Finding first)
     {
         json.WriteStartObject();
         json.WriteString("id", RuleId(rule.Qid));
         json.WriteString("name", "Qualys" + rule.Qid.ToString(CultureInfo.InvariantCulture));
         json.WriteStartObject("shortDescription");
-        json.WriteString("text", Text(rule.Title, $"QID {rule.Qid}"));
+        json.WriteString("text", Text(first.Title, $"QID {rule.Qid}"));
         json.WriteEndObject();
         json.WriteStartObject("fullDescription");
-        json.WriteString("text", Text(rule.Title, $"QID {rule.Qid}") + (rule.Category is null ? "" : " (" + rule.Category + ")"));
+        json.WriteString("text", Text(first.Title, $"QID {rule.Qid}") + (first.Category is null ? "" : " (" + first.Category + ")"));
         json.WriteEndObject();
         json.WriteStartObject("help");
-        json.WriteString("text", Text(rule.Solution, "No solution given by the scanner."));
+        json.WriteString("text", Text(first.Solution, "No solution given by the scanner."));
         json.WriteEndObject();
         json.WriteStartObject("defaultConfiguration");
         json.WriteString("level", Level(rule.Severity));
@@ -161,7 +181,7 @@ internal static class SarifReportWriter
         json.WriteStartArray("tags");
         json.WriteStringValue("security");
         json.WriteStringValue("qualys");
-        foreach (var cve in rule.Cves.Order(StringComparer.Ordinal))
+        foreach (var cve in (rule.Cves ?? []).Order(StringComparer.Ordinal))
         {
             json.WriteStringValue(cve);
         }
@@ -277,15 +297,12 @@ internal static class SarifReportWriter
 
     private static string Text(string? text, string fallback) => string.IsNullOrWhiteSpace(text) ? fallback : text;
 
-    private sealed class Rule(long qid, string? title, string? category, string? solution)
+    private sealed class Rule(long qid)
     {
         public long Qid { get; } = qid;
-        public string? Title { get; } = title;
-        public string? Category { get; } = category;
-        public string? Solution { get; } = solution;
         public int Severity { get; set; }
         public double Score { get; set; }
         public bool Potential { get; set; } = true;
-        public HashSet<string> Cves { get; } = new(StringComparer.Ordinal);
+        public HashSet<string>? Cves { get; set; }
     }
 }

@@ -19,7 +19,11 @@ public sealed class Detection
     /// <summary>The QID (a JSON number in real results; a numeric string is tolerated).</summary>
     public long Qid { get; init; }
 
-    public string? Title { get; init; }
+    public string? Title
+    {
+        get => _title ??= DecodeJsonString(TitleJson);
+        init => _title = value;
+    }
 
     /// <summary><c>Vuln</c> (confirmed), <c>Practice</c> (potential) or <c>Ig</c> (information gathered), any case.</summary>
     public string? Type { get; init; }
@@ -36,18 +40,30 @@ public sealed class Detection
     public string? Ssl { get; init; }
 
     /// <summary>Comma-separated CVE ids, or null.</summary>
-    public string? CveId { get; init; }
+    public string? CveId
+    {
+        get => _cveId ??= DecodeJsonString(CveIdJson);
+        init => _cveId = value;
+    }
 
     public string? VendorReference { get; init; }
 
     public string? BugtraqId { get; init; }
 
     /// <summary>CVSS v2 base: <c>"7.5 (AV:N/...)"</c>, a bare score, or null/empty/"-"/"N/A".</summary>
-    public string? CvssBase { get; init; }
+    public string? CvssBase
+    {
+        get => _cvssBase ??= DecodeJsonString(CvssBaseJson);
+        init => _cvssBase = value;
+    }
 
     public string? CvssTemporal { get; init; }
 
-    public string? Cvss3Base { get; init; }
+    public string? Cvss3Base
+    {
+        get => _cvss3Base ??= DecodeJsonString(Cvss3BaseJson);
+        init => _cvss3Base = value;
+    }
 
     public string? Cvss3Temporal { get; init; }
 
@@ -55,13 +71,21 @@ public sealed class Detection
 
     public string? Impact { get; init; }
 
-    public string? Solution { get; init; }
+    public string? Solution
+    {
+        get => _solution ??= DecodeJsonString(SolutionJson);
+        init => _solution = value;
+    }
 
     public string? Exploitability { get; init; }
 
     public string? AssociatedMalware { get; init; }
 
-    public string? Results { get; init; }
+    public string? Results
+    {
+        get => _results ??= DecodeJsonString(ResultsJson);
+        init => _results = value;
+    }
 
     /// <summary><c>"yes"</c>/<c>"no"</c> as sent.</summary>
     public string? PciVuln { get; init; }
@@ -69,4 +93,51 @@ public sealed class Detection
     public string? Instance { get; init; }
 
     public string? Category { get; init; }
+
+    /// <summary><c>title</c> as its JSON string token; see <see cref="ResultsJson"/>.</summary>
+    internal byte[]? TitleJson { get; init; }
+
+    /// <summary><c>cve_id</c> as its JSON string token, decoded on first use (on the judging thread, not the reading one).</summary>
+    internal byte[]? CveIdJson { get; init; }
+
+    /// <summary><c>cvss_base</c> as its JSON string token, decoded on first use.</summary>
+    internal byte[]? CvssBaseJson { get; init; }
+
+    /// <summary><c>cvss3_base</c> as its JSON string token, decoded on first use.</summary>
+    internal byte[]? Cvss3BaseJson { get; init; }
+
+    /// <summary>
+    /// <c>results</c> as the JSON string token received (quotes and escapes included, valid UTF-8), when the reader kept
+    /// it raw so the evaluation can copy it into scangate-result.json without decoding and re-encoding it.
+    /// </summary>
+    internal byte[]? ResultsJson { get; init; }
+
+    /// <summary><c>solution</c> as its JSON string token; see <see cref="ResultsJson"/>.</summary>
+    internal byte[]? SolutionJson { get; init; }
+
+    private string? _title;
+    private string? _cveId;
+    private string? _cvssBase;
+    private string? _cvss3Base;
+    private string? _results;
+    private string? _solution;
+
+    private static string? DecodeJsonString(byte[]? token)
+    {
+        if (token is null)
+        {
+            return null;
+        }
+
+        // Tokens are kept only when valid UTF-8 without \u escapes, so decoding cannot fail.
+        var text = token.AsSpan(1, token.Length - 2);
+        if (text.IndexOf((byte)'\\') < 0)
+        {
+            return System.Text.Encoding.UTF8.GetString(text);
+        }
+
+        var reader = new System.Text.Json.Utf8JsonReader(token);
+        reader.Read();
+        return reader.GetString();
+    }
 }

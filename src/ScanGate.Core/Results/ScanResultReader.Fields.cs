@@ -16,6 +16,9 @@ public sealed partial class ScanResultReader
 
     private static readonly byte[][] Utf8FieldNames = [.. FieldNames.Select(Encoding.UTF8.GetBytes)];
 
+    // Each key's UTF-8 bytes and its closing quote (the fast parser's expected-key check).
+    private static readonly byte[][] QuotedFieldNames = [.. FieldNames.Select(name => Encoding.UTF8.GetBytes(name + "\""))];
+
     private static readonly int FieldCount = FieldNames.Length;
 
     private enum Field
@@ -55,7 +58,8 @@ public sealed partial class ScanResultReader
         Unknown = -1,
     }
 
-    private static Field Identify(ref Utf8JsonReader reader)
+    // Real results list the keys in one order, so the key after the previous one is tried first.
+    private static Field Identify(ref Utf8JsonReader reader, Field expected)
     {
         if (reader.ValueIsEscaped || reader.HasValueSequence)
         {
@@ -64,13 +68,23 @@ public sealed partial class ScanResultReader
             return index < 0 ? Field.Unknown : (Field)index;
         }
 
-        var span = reader.ValueSpan;
+        return IdentifyName(reader.ValueSpan, expected);
+    }
+
+    // Matches an unescaped UTF-8 property name.
+    private static Field IdentifyName(ReadOnlySpan<byte> span, Field expected)
+    {
         if (span.IsEmpty)
         {
             return Field.Unknown;
         }
 
         var names = Utf8FieldNames;
+        if ((int)expected >= 0 && (int)expected < names.Length && span.SequenceEqual(names[(int)expected]))
+        {
+            return expected;
+        }
+
         for (var i = 0; i < names.Length; i++)
         {
             var candidate = names[i];
@@ -81,5 +95,53 @@ public sealed partial class ScanResultReader
         }
 
         return Field.Unknown;
+    }
+
+    /// <summary>
+    /// Reuses the previous row's string when a short value repeats byte for byte (ip, dns, os, type, severity,
+    /// protocol... repeat across a host's rows), which saves most small allocations without hashing.
+    /// </summary>
+    private sealed class RepeatedValueCache(int fieldCount)
+    {
+        private const int MaxLength = 64;
+        private readonly byte[] _bytes = new byte[fieldCount * MaxLength];
+        private readonly int[] _lengths = new int[fieldCount];
+        private readonly string?[] _strings = new string?[fieldCount];
+
+        public string? Read(ref Utf8JsonReader reader, int field)
+        {
+            if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped || reader.ValueSpan.Length > MaxLength)
+            {
+                return ReadScalar(ref reader);
+            }
+
+            var value = reader.ValueSpan;
+            if (TryGet(value, field, out var previous))
+            {
+                return previous;
+            }
+
+            var text = reader.GetString()!;
+            Remember(value, field, text);
+            return text;
+        }
+
+        /// <summary>The previous string of <paramref name="field"/> when <paramref name="value"/> (unescaped UTF-8) repeats it.</summary>
+        public bool TryGet(ReadOnlySpan<byte> value, int field, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? text)
+        {
+            text = _strings[field];
+            return text is not null && value.Length <= MaxLength && _lengths[field] == value.Length
+                && value.SequenceEqual(_bytes.AsSpan(field * MaxLength, value.Length));
+        }
+
+        public void Remember(ReadOnlySpan<byte> value, int field, string text)
+        {
+            if (value.Length <= MaxLength)
+            {
+                value.CopyTo(_bytes.AsSpan(field * MaxLength, MaxLength));
+                _lengths[field] = value.Length;
+                _strings[field] = text;
+            }
+        }
     }
 }

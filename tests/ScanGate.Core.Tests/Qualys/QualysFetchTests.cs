@@ -7,6 +7,8 @@ using ScanGate.Results;
 
 namespace ScanGate.Core.Tests.Qualys;
 
+// The flat-memory test samples the process-wide managed heap: it must not run while other tests allocate.
+[Collection(nameof(MeasuresProcessMemory))]
 public sealed class QualysFetchTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -174,6 +174,95 @@ public sealed class ScanResultReaderTests
         elements[^1].Detection!.Qid.ShouldBe(19_999);
     }
 
+    [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData(1)]
+    public async Task ReadAsync_TrailingComma_IsAnError_EvenWhenTheCommaEndsARead(int chunkSize)
+    {
+        const string input = "[{\"h\":1},{\"reference\":\"scan/1\"},{\"qid\":1,\"type\":\"Vuln\"},]";
+
+        var exception = await Should.ThrowAsync<ScanResultFormatException>(() => ReadAllAsync(input, chunkSize));
+
+        exception.Message.ShouldContain("element 3", Case.Insensitive);
+    }
+
+    [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData(3)]
+    public async Task ReadAsync_EvaluationFieldsOnly_KeepsWhatTheGateUses_AndTheSameTexts(int chunkSize)
+    {
+        var whole = await ReadAllAsync(RealSample);
+
+        var lean = await ReadAllAsync(Encoding.UTF8.GetBytes(RealSample), chunkSize, evaluationFieldsOnly: true);
+
+        lean.Select(e => e.Kind).ShouldBe(whole.Select(e => e.Kind));
+        var log4shell = lean[3].Detection!;
+        log4shell.Title.ShouldBe("Apache Log4j Remote Code Execution (Log4Shell) é");
+        log4shell.CveId.ShouldBe("CVE-2021-44228, CVE-2021-45046");
+        log4shell.Cvss3Base.ShouldBe(whole[3].Detection!.Cvss3Base);
+        log4shell.PciVuln.ShouldBe("yes");
+
+        // The Ig row: judged by type alone, so its texts after "type" are not materialised.
+        var ig = lean[2].Detection!;
+        ig.Qid.ShouldBe(86000);
+        ig.Type.ShouldBe("Ig");
+        ig.Results.ShouldBe(whole[2].Detection!.Results); // before "type" in this row: kept
+        ig.Os.ShouldBeNull();
+        ig.IpStatus.ShouldBeNull();
+        ig.Threat.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task ReadAsync_EvaluationFieldsOnly_KeepsResultsAndSolutionAsTokens_ThatDecodeToTheSameText()
+    {
+        const string input = "[{\"h\":1},{\"reference\":\"r\"},"
+            + "{\"ip\":\"1.1.1.1\",\"qid\":1,\"type\":\"Vuln\",\"severity\":\"5\",\"threat\":\"t\",\"vendor_reference\":\"v\","
+            + "\"results\":\"line1\\nC:\\\\Windows \\\"q\\\" <b>\",\"solution\":\"caf\u00e9 \\u00e9\",\"fqdn\":\"f\"}]";
+
+        var elements = await ReadAllAsync(Encoding.UTF8.GetBytes(input), int.MaxValue, evaluationFieldsOnly: true);
+
+        var detection = elements[2].Detection!;
+        detection.ResultsJson.ShouldNotBeNull();
+        Encoding.UTF8.GetString(detection.ResultsJson).ShouldBe("\"line1\\nC:\\\\Windows \\\"q\\\" <b>\"");
+        detection.Results.ShouldBe("line1\nC:\\Windows \"q\" <b>");
+
+        // A \u escape could be a lone surrogate: such a text is decoded (and checked) at once instead.
+        detection.SolutionJson.ShouldBeNull();
+        detection.Solution.ShouldBe("café é");
+        detection.Threat.ShouldBeNull();
+        detection.VendorReference.ShouldBeNull();
+        detection.Fqdn.ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ReadAsync_InvalidUtf8InAText_IsAFormatErrorNamingTheElement(bool evaluationFieldsOnly)
+    {
+        var head = Encoding.UTF8.GetBytes("[{\"h\":1},{\"reference\":\"r\"},{\"qid\":1,\"type\":\"Vuln\",\"results\":\"bad ");
+        var tail = Encoding.UTF8.GetBytes("\"}]");
+        byte[] input = [.. head, 0xFF, 0xFE, .. tail];
+
+        var exception = await Should.ThrowAsync<ScanResultFormatException>(() => ReadAllAsync(input, int.MaxValue, evaluationFieldsOnly));
+
+        exception.Message.ShouldContain("Element 2");
+        exception.Message.ShouldContain("UTF-8");
+    }
+
+    [Fact]
+    public async Task ReadAsync_RepeatedShortValues_AreTheSameStrings_AndChangesAreSeen()
+    {
+        const string input = "[{\"h\":1},{\"reference\":\"r\"},"
+            + "{\"ip\":\"10.0.0.1\",\"qid\":1,\"os\":\"Linux\"},{\"ip\":\"10.0.0.1\",\"qid\":2,\"os\":\"Linux\"},"
+            + "{\"ip\":\"10.0.0.2\",\"qid\":3,\"os\":\"Linuz\"},{\"ip\":\"10.0.0.2\",\"qid\":4,\"os\":null}]";
+
+        var rows = (await ReadAllAsync(input)).Where(e => e.Detection is not null).Select(e => e.Detection!).ToList();
+
+        rows.Select(d => d.Ip).ShouldBe(["10.0.0.1", "10.0.0.1", "10.0.0.2", "10.0.0.2"]);
+        rows.Select(d => d.Os).ShouldBe(["Linux", "Linux", "Linuz", null]);
+        ReferenceEquals(rows[0].Ip, rows[1].Ip).ShouldBeTrue();
+    }
+
     private static string Describe(Element element) => element.Kind + ":" + (element.Detection is { } d
         ? d.Qid + "|" + d.Title + "|" + d.Results + "|" + d.CveId
         : string.Join(';', element.Fields.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => f.Key + "=" + f.Value)));
@@ -181,10 +270,10 @@ public sealed class ScanResultReaderTests
     private static Task<List<Element>> ReadAllAsync(string input, int chunkSize = int.MaxValue) =>
         ReadAllAsync(Encoding.UTF8.GetBytes(input), chunkSize);
 
-    private static async Task<List<Element>> ReadAllAsync(byte[] input, int chunkSize = int.MaxValue)
+    private static async Task<List<Element>> ReadAllAsync(byte[] input, int chunkSize = int.MaxValue, bool evaluationFieldsOnly = false)
     {
         var elements = new List<Element>();
-        await using var reader = new ScanResultReader(new ChunkedStream(input, chunkSize));
+        await using var reader = new ScanResultReader(new ChunkedStream(input, chunkSize)) { EvaluationFieldsOnly = evaluationFieldsOnly };
         while (await reader.ReadAsync(TestContext.Current.CancellationToken))
         {
             elements.Add(new Element(reader.Kind, reader.Detection, reader.Fields));

@@ -1,0 +1,511 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Text;
+using System.Text.Json;
+
+namespace ScanGate.Results;
+
+// The fast element parser (FastParser): json_extended elements are flat objects of strings, numbers and null, so one
+// element is parsed here byte by byte with a vectorised scan through each string, and validated to the JSON grammar as
+// strictly as Utf8JsonReader does (control characters, escapes, literals, numbers; nested values are handed to
+// Utf8JsonReader). ScanResultReaderFastParserTests compares both parsers on random and broken inputs.
+public sealed partial class ScanResultReader
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private Step TryParseObjectFast()
+    {
+        var parser = _fastParser ??= new FastElementParser(_values, _present, _rawTokens, _repeated, SkipThreatAndImpact, EvaluationFieldsOnly);
+        var elementIndex = ElementIndex + 1;
+        try
+        {
+            if (!parser.TryParse(_buffer.AsSpan(_position, _end - _position), _endOfStream))
+            {
+                return NeedMoreOrTruncated();
+            }
+        }
+        catch (ElementException e)
+        {
+            throw ErrorAt(elementIndex, e.Describe(elementIndex), e.InnerException ?? e);
+        }
+
+        return FinishElement(parser.Consumed, elementIndex, parser.HasQid, parser.Qid, parser.Unknown);
+    }
+
+    private enum ElementErrorKind
+    {
+        Syntax,
+        Qid,
+        Text,
+    }
+
+    /// <summary>Why an element is refused; the reader adds the element number and byte position.</summary>
+    private sealed class ElementException(ElementErrorKind kind, string detail, Exception? inner = null) : Exception(detail, inner)
+    {
+        public string Describe(long elementIndex) => kind switch
+        {
+            ElementErrorKind.Qid => $"Element {elementIndex}: {Message}",
+            ElementErrorKind.Text => $"Element {elementIndex} has text that is not valid UTF-8 or UTF-16: {Message}",
+            _ => $"Element {elementIndex} is not valid JSON: {Message}",
+        };
+    }
+
+    /// <summary>
+    /// The fast parser of one flat element object. Holds its own value arrays and repeated-value cache, so a second
+    /// instance can parse another part of the buffer on another thread (parallel parsing).
+    /// </summary>
+    private sealed class FastElementParser
+    {
+        private readonly string?[] _values;
+        private readonly bool[] _present;
+        private readonly byte[]?[] _rawTokens;
+        private readonly RepeatedValueCache _repeated;
+
+        public FastElementParser(string?[] valueSlots, bool[] presentSlots, byte[]?[] tokenSlots, RepeatedValueCache repeated, bool skipThreatAndImpact, bool evaluationFieldsOnly)
+        {
+            _values = valueSlots;
+            _present = presentSlots;
+            _rawTokens = tokenSlots;
+            _repeated = repeated;
+            SkipThreatAndImpact = skipThreatAndImpact;
+            EvaluationFieldsOnly = evaluationFieldsOnly;
+        }
+
+        public bool SkipThreatAndImpact { get; }
+
+        public bool EvaluationFieldsOnly { get; }
+
+        public int Consumed { get; private set; }
+
+        public bool HasQid { get; private set; }
+
+        public long Qid { get; private set; }
+
+        public List<KeyValuePair<string, string?>>? Unknown { get; private set; }
+
+        public string?[] Values => _values;
+
+        public byte[]?[] RawTokens => _rawTokens;
+
+            /// <summary>
+            /// Parses the element at the start of <paramref name="span"/> ('{'). False when it does not end within the span
+            /// (more data needed); throws <see cref="ElementException"/> when it is not valid.
+            /// </summary>
+            public bool TryParse(ReadOnlySpan<byte> span, bool isFinalBlock)
+            {
+            var values = _values;
+            var present = _present;
+            var rawTokens = _rawTokens;
+            Array.Clear(values);
+            Array.Clear(present);
+            Array.Clear(rawTokens);
+            List<KeyValuePair<string, string?>>? unknown = null;
+            Unknown = null;
+            long qid = 0;
+            var hasQid = false;
+            var skipText = false;
+            var expected = Field.Ip;
+
+            try
+            {
+                // span[0] is '{' (checked by the caller).
+                var i = SkipJsonWhitespace(span, 1);
+                if (i >= span.Length)
+                {
+                    return false;
+                }
+
+                if (span[i] == '}')
+                {
+                    return Done(i + 1, hasQid, qid, unknown);
+                }
+
+                while (true)
+                {
+                    if (span[i] != '"')
+                    {
+                        throw new FormatException($"expected a property name, found {Describe(span[i])}");
+                    }
+
+                    // Keys come in the same order in every row: the expected key followed by its closing quote is the
+                    // whole name token (a key has no escapes or control characters), so it needs no scan.
+                    Field field;
+                    int nameEnd;
+                    string? name = null;
+                    if ((uint)expected < (uint)FieldCount && span[(i + 1)..].StartsWith(QuotedFieldNames[(int)expected]))
+                    {
+                        field = expected;
+                        nameEnd = i + 1 + QuotedFieldNames[(int)expected].Length;
+                    }
+                    else
+                    {
+                        nameEnd = ScanString(span, i, out var nameEscaped);
+                        if (nameEnd < 0)
+                        {
+                            return false;
+                        }
+
+                        field = nameEscaped ? IdentifyEscaped(span[i..nameEnd]) : IdentifyName(span[(i + 1)..(nameEnd - 1)], expected);
+                        name = field == Field.Unknown ? DecodeString(span[i..nameEnd], nameEscaped) : null;
+                    }
+
+                    expected = field == Field.Unknown ? Field.Unknown : field + 1;
+
+                    i = SkipJsonWhitespace(span, nameEnd);
+                    if (i >= span.Length)
+                    {
+                        return false;
+                    }
+
+                    if (span[i] != ':')
+                    {
+                        throw new FormatException($"expected ':' after a property name, found {Describe(span[i])}");
+                    }
+
+                    i = SkipJsonWhitespace(span, i + 1);
+                    if (i >= span.Length)
+                    {
+                        return false;
+                    }
+
+                    var start = i;
+                    string? text = null;
+                    var first = span[i];
+                    var skip = field != Field.Qid && ((SkipThreatAndImpact && field is Field.Threat or Field.Impact)
+                        || (EvaluationFieldsOnly && (skipText || IsUnusedByEvaluation(field))));
+                    if (first == '"')
+                    {
+                        var end = ScanString(span, i, out var escaped);
+                        if (end < 0)
+                        {
+                            return false;
+                        }
+
+                        var token = span[start..end];
+                        i = end;
+                        if (field == Field.Qid)
+                        {
+                            text = DecodeString(token, escaped);
+                        }
+                        else if (skip)
+                        {
+                            text = null;
+                        }
+                        else if (EvaluationFieldsOnly && IsKeptAsToken(field)
+                            && (!escaped || token.IndexOf("\\u"u8) < 0) && System.Text.Unicode.Utf8.IsValid(token))
+                        {
+                            rawTokens[(int)field] = token.ToArray();
+                        }
+                        else if (escaped || field is Field.Unknown or Field.Threat or Field.Impact or Field.Results or Field.Solution or Field.Title)
+                        {
+                            text = DecodeString(token, escaped);
+                        }
+                        else
+                        {
+                            var value = token[1..^1];
+                            if (!_repeated.TryGet(value, (int)field, out text))
+                            {
+                                text = StrictUtf8.GetString(value);
+                                _repeated.Remember(value, (int)field, text);
+                            }
+                        }
+
+                        if (EvaluationFieldsOnly && field == Field.Type && IsInformationGathered(text))
+                        {
+                            skipText = true;
+                        }
+                    }
+                    else if (first is (byte)'{' or (byte)'[')
+                    {
+                        var nested = new Utf8JsonReader(span[i..], isFinalBlock, default);
+                        if (!nested.Read() || !nested.TrySkip())
+                        {
+                            return false;
+                        }
+
+                        i += (int)nested.BytesConsumed;
+                        text = Encoding.UTF8.GetString(span[start..i]);
+                    }
+                    else if (first is (byte)'n' or (byte)'t' or (byte)'f')
+                    {
+                        var literal = first == 'n' ? "null"u8 : first == 't' ? "true"u8 : "false"u8;
+                        var available = Math.Min(literal.Length, span.Length - i);
+                        if (!span.Slice(i, available).SequenceEqual(literal[..available]))
+                        {
+                            throw new FormatException($"invalid literal at {Describe(first)}");
+                        }
+
+                        if (available < literal.Length)
+                        {
+                            return false;
+                        }
+
+                        i += literal.Length;
+                        text = skip || first == 'n' ? null : first == 't' ? "true" : "false";
+                    }
+                    else if (first == '-' || IsDigit(first))
+                    {
+                        while (i < span.Length && (IsDigit(span[i]) || span[i] is (byte)'-' or (byte)'+' or (byte)'.' or (byte)'e' or (byte)'E'))
+                        {
+                            i++;
+                        }
+
+                        if (i >= span.Length)
+                        {
+                            return false;
+                        }
+
+                        // The grammar of the number itself (leading zeros, lone '-', '1.', exponents) is Utf8JsonReader's.
+                        var number = new Utf8JsonReader(span[start..i], isFinalBlock: true, default);
+                        if (!number.Read() || number.TokenType != JsonTokenType.Number || number.BytesConsumed != i - start)
+                        {
+                            throw new FormatException($"invalid number \"{Encoding.ASCII.GetString(span[start..i])}\"");
+                        }
+
+                        if (field == Field.Qid)
+                        {
+                            // As Utf8JsonReader.TryGetInt64: the whole token an integer that fits, and not negative.
+                            if (!Utf8Parser.TryParse(span[start..i], out qid, out var used) || used != i - start || qid < 0)
+                            {
+                                throw new ElementException(ElementErrorKind.Qid, "\"qid\" is not a number.");
+                            }
+
+                            hasQid = true;
+                        }
+
+                        text = skip || field == Field.Qid ? null : Encoding.ASCII.GetString(span[start..i]);
+                    }
+                    else
+                    {
+                        throw new FormatException($"unexpected {Describe(first)} where a value should be");
+                    }
+
+                    if (field == Field.Qid)
+                    {
+                        // A JSON number (above) or a numeric string is a qid, as with Utf8JsonReader; null, true or an object is not.
+                        if (!(first == '-' || IsDigit(first))
+                            && (first != '"' || !long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out qid)))
+                        {
+                            throw new ElementException(ElementErrorKind.Qid, "\"qid\" is not a number.");
+                        }
+
+                        hasQid = true;
+                    }
+                    else if (field == Field.Unknown)
+                    {
+                        (unknown ??= []).Add(new(name!, text));
+                    }
+                    else
+                    {
+                        values[(int)field] = text;
+                        present[(int)field] = true;
+                    }
+
+                    // After a value: ',' and the next name, or '}'.
+                    i = SkipJsonWhitespace(span, i);
+                    if (i >= span.Length)
+                    {
+                        return false;
+                    }
+
+                    if (span[i] == '}')
+                    {
+                        return Done(i + 1, hasQid, qid, unknown);
+                    }
+
+                    if (span[i] != ',')
+                    {
+                        throw new FormatException($"expected ',' or '}}' after a value, found {Describe(span[i])}");
+                    }
+
+                    i = SkipJsonWhitespace(span, i + 1);
+                    if (i >= span.Length)
+                    {
+                        return false;
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is FormatException or JsonException)
+            {
+                throw new ElementException(ElementErrorKind.Syntax, ex.Message, ex);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or DecoderFallbackException)
+            {
+                throw new ElementException(ElementErrorKind.Text, ex.Message, ex);
+            }
+            }
+
+            private bool Done(int consumed, bool hasQid, long qid, List<KeyValuePair<string, string?>>? unknown)
+            {
+                Consumed = consumed;
+                HasQid = hasQid;
+                Qid = qid;
+                Unknown = unknown;
+                return true;
+            }
+
+    }
+
+    // Index after the JSON string token starting at span[start] ('"'), or -1 when it is not wholly in the span.
+    private static int ScanString(ReadOnlySpan<byte> span, int start, out bool escaped)
+    {
+        escaped = false;
+        var i = start + 1;
+        while (true)
+        {
+            var run = IndexOfStringStop(span[i..]);
+            if (run < 0)
+            {
+                return -1;
+            }
+
+            i += run;
+            var b = span[i];
+            if (b == '"')
+            {
+                return i + 1;
+            }
+
+            if (b != '\\')
+            {
+                throw new FormatException($"control character 0x{b:X2} inside a string (it must be escaped)");
+            }
+
+            escaped = true;
+            if (i + 1 >= span.Length)
+            {
+                return -1;
+            }
+
+            switch (span[i + 1])
+            {
+                case (byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t':
+                    i += 2;
+                    break;
+                case (byte)'u':
+                    if (i + 6 > span.Length)
+                    {
+                        // Check what is there already, so a bad escape is not mistaken for a short read.
+                        for (var k = i + 2; k < span.Length; k++)
+                        {
+                            RequireHex(span[k]);
+                        }
+
+                        return -1;
+                    }
+
+                    for (var k = i + 2; k < i + 6; k++)
+                    {
+                        RequireHex(span[k]);
+                    }
+
+                    i += 6;
+                    break;
+                default:
+                    throw new FormatException($"invalid escape '\\{(char)span[i + 1]}' inside a string");
+            }
+        }
+    }
+
+    // What ends the plain run of a JSON string: its closing quote, an escape, or a control character (which must be
+    // escaped). Strings are mostly short and the span runs to the end of the buffer, so one vector compare usually
+    // finds the closing quote; SearchValues costs more to set up per call than the whole compare here.
+    private static int IndexOfStringStop(ReadOnlySpan<byte> span)
+    {
+        ref var start = ref MemoryMarshal.GetReference(span);
+        var length = span.Length;
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var quote = Vector256.Create((byte)'"');
+            var backslash = Vector256.Create((byte)'\\');
+            var space = Vector256.Create((byte)0x20);
+            for (; i <= length - Vector256<byte>.Count; i += Vector256<byte>.Count)
+            {
+                var block = Vector256.LoadUnsafe(ref start, (nuint)i);
+                var stops = Vector256.Equals(block, quote) | Vector256.Equals(block, backslash) | Vector256.LessThan(block, space);
+                if (stops != Vector256<byte>.Zero)
+                {
+                    return i + BitOperations.TrailingZeroCount(stops.ExtractMostSignificantBits());
+                }
+            }
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            var quote = Vector128.Create((byte)'"');
+            var backslash = Vector128.Create((byte)'\\');
+            var space = Vector128.Create((byte)0x20);
+            for (; i <= length - Vector128<byte>.Count; i += Vector128<byte>.Count)
+            {
+                var block = Vector128.LoadUnsafe(ref start, (nuint)i);
+                var stops = Vector128.Equals(block, quote) | Vector128.Equals(block, backslash) | Vector128.LessThan(block, space);
+                if (stops != Vector128<byte>.Zero)
+                {
+                    return i + BitOperations.TrailingZeroCount(stops.ExtractMostSignificantBits());
+                }
+            }
+        }
+
+        for (; i < length; i++)
+        {
+            var b = Unsafe.Add(ref start, i);
+            if (b < 0x20 || b == '"' || b == '\\')
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static void RequireHex(byte b)
+    {
+        if (!char.IsAsciiHexDigit((char)b))
+        {
+            throw new FormatException($"invalid \\u escape: {Describe(b)} is not a hexadecimal digit");
+        }
+    }
+
+    // Decodes a whole string token (quotes included); an escaped one through Utf8JsonReader, which unescapes it.
+    private static string DecodeString(ReadOnlySpan<byte> token, bool escaped)
+    {
+        if (!escaped)
+        {
+            return StrictUtf8.GetString(token[1..^1]);
+        }
+
+        var reader = new Utf8JsonReader(token, isFinalBlock: true, default);
+        reader.Read();
+        return reader.GetString()!;
+    }
+
+    private static Field IdentifyEscaped(ReadOnlySpan<byte> token)
+    {
+        var index = Array.IndexOf(FieldNames, DecodeString(token, escaped: true));
+        return index < 0 ? Field.Unknown : (Field)index;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int SkipJsonWhitespace(ReadOnlySpan<byte> span, int index)
+    {
+        if ((uint)index < (uint)span.Length && span[index] > (byte)' ')
+        {
+            return index;
+        }
+
+        while (index < span.Length && span[index] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        {
+            index++;
+        }
+
+        return index;
+    }
+
+    private static bool IsDigit(byte b) => b is >= (byte)'0' and <= (byte)'9';
+
+    private static string Describe(byte b) => b is >= 0x20 and < 0x7F ? $"'{(char)b}'" : $"byte 0x{b:X2}";
+}
