@@ -86,27 +86,52 @@ public sealed class ResultFileReader : IDisposable
         }
 
         var index = FindingIndex;
-        var finding = Next(wholeValue: true, (ref Utf8JsonReader r) =>
+        Finding? finding;
+        while (true)
         {
-            if (r.TokenType == JsonTokenType.EndArray)
-            {
-                return null;
-            }
-
-            if (r.TokenType != JsonTokenType.StartObject)
-            {
-                throw Error($"findings[{index}]: expected an object, found {r.TokenType}");
-            }
-
+            // One pass per finding (FindingReader): an object cut by the end of the buffer is read again after a refill.
+            var reader = new Utf8JsonReader(_buffer.AsSpan(_start, _end - _start), _final, _state);
             try
             {
-                return JsonSerializer.Deserialize<Finding>(ref r, SerializerOptions);
+                if (reader.Read())
+                {
+                    if (reader.TokenType == JsonTokenType.EndArray)
+                    {
+                        _start += (int)reader.BytesConsumed;
+                        _state = reader.CurrentState;
+                        finding = null;
+                        break;
+                    }
+
+                    if (reader.TokenType != JsonTokenType.StartObject)
+                    {
+                        throw Error($"findings[{index}]: expected an object, found {reader.TokenType}");
+                    }
+
+                    if (FindingReader.TryRead(ref reader, out finding))
+                    {
+                        _start += (int)reader.BytesConsumed;
+                        _state = reader.CurrentState;
+                        break;
+                    }
+                }
             }
             catch (JsonException e)
             {
                 throw Error($"findings[{index}]{Describe(e.Path)}: {e.Message}", e);
             }
-        });
+            catch (InvalidOperationException e)
+            {
+                throw Error($"findings[{index}]: {e.Message}", e);
+            }
+
+            if (_final)
+            {
+                throw Error("the file ends before the result is complete (truncated)");
+            }
+
+            Refill();
+        }
 
         if (finding is null)
         {
