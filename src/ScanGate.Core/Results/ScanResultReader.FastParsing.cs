@@ -91,12 +91,12 @@ public sealed partial class ScanResultReader
 
         public byte[]?[] RawTokens => _rawTokens;
 
-            /// <summary>
-            /// Parses the element at the start of <paramref name="span"/> ('{'). False when it does not end within the span
-            /// (more data needed); throws <see cref="ElementException"/> when it is not valid.
-            /// </summary>
-            public bool TryParse(ReadOnlySpan<byte> span, bool isFinalBlock)
-            {
+        /// <summary>
+        /// Parses the element at the start of <paramref name="span"/> ('{'). False when it does not end within the span
+        /// (more data needed); throws <see cref="ElementException"/> when it is not valid.
+        /// </summary>
+        public bool TryParse(ReadOnlySpan<byte> span, bool isFinalBlock)
+        {
             var values = _values;
             var present = _present;
             var rawTokens = _rawTokens;
@@ -337,17 +337,16 @@ public sealed partial class ScanResultReader
             {
                 throw new ElementException(ElementErrorKind.Text, ex.Message, ex);
             }
-            }
+        }
 
-            private bool Done(int consumed, bool hasQid, long qid, List<KeyValuePair<string, string?>>? unknown)
-            {
-                Consumed = consumed;
-                HasQid = hasQid;
-                Qid = qid;
-                Unknown = unknown;
-                return true;
-            }
-
+        private bool Done(int consumed, bool hasQid, long qid, List<KeyValuePair<string, string?>>? unknown)
+        {
+            Consumed = consumed;
+            HasQid = hasQid;
+            Qid = qid;
+            Unknown = unknown;
+            return true;
+        }
     }
 
     // Index after the JSON string token starting at span[start] ('"'), or -1 when it is not wholly in the span.
