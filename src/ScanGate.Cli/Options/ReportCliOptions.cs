@@ -100,7 +100,15 @@ internal sealed class ReportCliOptions
         try
         {
             // scan, evaluate and demo call this right after writing the result themselves.
-            var options = new ReportOptions { SarifTargetFile = request.SarifTarget, Environment = context.Environment, ResultFileJustWritten = true };
+            var options = new ReportOptions
+            {
+                SarifTargetFile = request.SarifTarget,
+                Environment = context.Environment,
+                ResultFileJustWritten = true,
+
+                // The Markdown summary goes to the CI job page by itself; SCANGATE_CI_SUMMARY=false turns that off.
+                PublishCiSummary = !string.Equals(context.Environment.GetVariable(ReportOptions.CiSummaryVariable)?.Trim(), "false", StringComparison.OrdinalIgnoreCase),
+            };
             var rendered = await ReportRenderer.RenderAsync(resultJsonPath, request.Formats, outputDirectory, options, cancellationToken).ConfigureAwait(false);
             foreach (var file in rendered.Files)
             {

@@ -304,12 +304,7 @@ public static class PipelineGenerator
         b.Append(ScanCommand(arguments, "          ", " || rc=$?"));
         b.Append(CultureInfo.InvariantCulture, $"          if [ \"$rc\" -eq {PipelineConventions.WarnExitCode} ]; then echo \"::warning title=ScanGate::the scan matched warn criteria\"; rc=0; fi").Append(Nl);
         b.Append("          exit \"$rc\"" + Nl);
-        if (Wants(arguments, "markdown"))
-        {
-            b.Append("      - name: Job summary" + Nl + "        if: always()" + Nl);
-            b.Append(CultureInfo.InvariantCulture, $"        run: for f in {Shell(output)}/{PipelineConventions.MarkdownGlob}; do [ -f \"$f\" ] && cat \"$f\" >> \"$GITHUB_STEP_SUMMARY\"; done; true").Append(Nl);
-        }
-
+        // No summary step: scangate appends its Markdown summary to GITHUB_STEP_SUMMARY itself.
         b.Append("      - uses: actions/upload-artifact@v4" + Nl + "        if: always()" + Nl + "        with:" + Nl);
         b.Append("          name: scangate-results" + Nl);
         b.Append("          path: ").Append(Yaml(output + "/")).Append(Nl);
@@ -383,12 +378,7 @@ public static class PipelineGenerator
             b.Append("      failTaskOnFailedTests: false" + Nl);
         }
 
-        if (Wants(arguments, "markdown"))
-        {
-            b.Append("  - script: for f in ").Append(Shell(output)).Append('/').Append(PipelineConventions.MarkdownGlob);
-            b.Append(" ; do [ -f \"$f\" ] && echo \"##vso[task.uploadsummary]$PWD/$f\"; done; true" + Nl);
-            b.Append("    displayName: Scan summary" + Nl + "    condition: always()" + Nl);
-        }
+        // No summary step: scangate prints ##vso[task.uploadsummary] for its Markdown summary itself.
 
         b.Append("  - task: PublishPipelineArtifact@1" + Nl + "    condition: always()" + Nl + "    inputs:" + Nl);
         b.Append("      targetPath: ").Append(Yaml(output)).Append(Nl);

@@ -24,6 +24,9 @@ public sealed class ReportOptions
     /// </summary>
     public bool PublishCiSummary { get; init; } = true;
 
+    /// <summary>Environment variable that, set to <c>false</c>, stops the CLI publishing the job summary.</summary>
+    public const string CiSummaryVariable = "SCANGATE_CI_SUMMARY";
+
     /// <summary>
     /// The caller has just written the result file itself (complete by construction: written whole, then renamed into
     /// place), so the validating pass over every finding is skipped. Default false: a file from elsewhere is checked

@@ -47,6 +47,38 @@ public sealed class EvaluateCommandTests
         output.ShouldContain("QID 38170");
     }
 
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("true", true)]
+    [InlineData("false", false)]
+    [InlineData(" FALSE ", false)]
+    public async Task Evaluate_InGitHubActions_AppendsTheSummaryOnce_UnlessScangateCiSummaryIsFalse(string? setting, bool published)
+    {
+        var host = new CliTestHost();
+        var stepSummary = Path.Combine(host.WorkingDirectory, "step-summary.md");
+        host.Environment["GITHUB_STEP_SUMMARY"] = stepSummary;
+        host.Environment["GITHUB_ACTIONS"] = "true";
+        if (setting is not null)
+        {
+            host.Environment["SCANGATE_CI_SUMMARY"] = setting;
+        }
+
+        var file = WriteResult(host, Result(Row(5, 38170)));
+
+        (await host.RunAsync("evaluate", file, "--fail-on-severity", "4")).ShouldBe(ExitCodes.PolicyFail);
+
+        if (published)
+        {
+            var text = File.ReadAllText(stepSummary);
+            text.ShouldContain("38170");
+            text.Split(" ScanGate: ").Length.ShouldBe(2); // one summary heading: appended once
+        }
+        else
+        {
+            File.Exists(stepSummary).ShouldBeFalse();
+        }
+    }
+
     [Fact]
     public async Task Evaluate_NothingMatched_Exits0()
     {
