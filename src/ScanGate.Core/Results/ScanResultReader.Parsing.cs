@@ -78,7 +78,9 @@ public sealed partial class ScanResultReader
     /// Materialise only what the evaluation judges and writes, for speed on large results: the texts the gate never
     /// uses (threat, impact, vendor_reference, the temporal scores, fqdn, ssl, ip_status, instance) are read as null;
     /// the texts of an <c>Ig</c> row after its <c>type</c> are read as null (information gathered is never judged or
-    /// written); <c>results</c> and <c>solution</c> are kept as their JSON tokens and decoded only when asked for.
+    /// written); <c>title</c>, <c>cve_id</c>, the CVSS base strings, <c>results</c> and <c>solution</c> are kept as
+    /// their JSON tokens when valid UTF-8 without <c>\u</c> escapes, and decoded only when asked for (the evaluation
+    /// decodes them on its judging thread, or copies them into scangate-result.json as they are).
     /// Validation is unchanged: every byte is still parsed, so a malformed result fails exactly as without it.
     /// </summary>
     public bool EvaluationFieldsOnly { get; init; }
@@ -86,7 +88,7 @@ public sealed partial class ScanResultReader
     /// <summary>
     /// Parse each element with ScanGate's own validating parser for flat objects (vectorised string scanning) instead of
     /// <see cref="Utf8JsonReader"/>; nested values are still handed to <see cref="Utf8JsonReader"/>. Same results, same
-    /// refusals (tests compare the two on random and broken inputs), about twice the speed on large results.
+    /// refusals (tests compare the two on random and broken inputs), and faster (docs/performance.md).
     /// </summary>
     public bool FastParser { get; init; }
 
