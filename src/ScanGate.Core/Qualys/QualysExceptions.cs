@@ -92,7 +92,7 @@ public sealed class QualysApiException : QualysException
 public sealed class QualysConnectionException : QualysException
 {
     public QualysConnectionException(string operation, string host, QualysConnectionFailure failure, string detail, Exception? inner = null)
-        : base($"{operation}: cannot talk to {host}: {detail}. {Cause(failure)}", inner)
+        : base($"{operation}: {Verb(failure)} {host}: {detail}. {Cause(failure)}", inner)
     {
         Operation = operation;
         Host = host;
@@ -102,6 +102,14 @@ public sealed class QualysConnectionException : QualysException
     public string Host { get; }
 
     public QualysConnectionFailure Failure { get; }
+
+    // A connection that broke mid-response was a conversation, not a failure to start one.
+    private static string Verb(QualysConnectionFailure failure) => failure switch
+    {
+        QualysConnectionFailure.Reset => "lost the connection to",
+        QualysConnectionFailure.Timeout => "timed out talking to",
+        _ => "cannot talk to",
+    };
 
     private static string Cause(QualysConnectionFailure failure) => failure switch
     {

@@ -182,6 +182,8 @@ public sealed class QualysFetchTests
         var ex = await Should.ThrowAsync<QualysConnectionException>(() => client.DownloadScanResultAsync("scan/1.1", new UnseekableStream(), Ct));
 
         ex.Failure.ShouldBe(QualysConnectionFailure.Reset);
+        ex.Message.ShouldContain("lost the connection to");
+        ex.Message.ShouldContain("broke during the download");
         handler.Requests.Count.ShouldBe(1);
     }
 
