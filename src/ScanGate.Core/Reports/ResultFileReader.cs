@@ -147,8 +147,9 @@ public sealed class ResultFileReader : IDisposable
     /// <summary>Enumerates the remaining findings.</summary>
     public IEnumerable<Finding> ReadFindings(CancellationToken cancellationToken)
     {
-        // Report writers stream findings: keep their footprint flat on large results (see Gen0Limiter).
-        var gen0Limiter = new Gen0Limiter();
+        // Report writers stream findings: keep their footprint flat on large results (see Gen0Limiter). A smaller
+        // budget than the evaluation's: reports often run in the same process right after it, on top of its heap.
+        var gen0Limiter = new Gen0Limiter(budget: 12L << 20);
         while (ReadFinding() is { } finding)
         {
             cancellationToken.ThrowIfCancellationRequested();
