@@ -97,12 +97,7 @@ public sealed partial class ScanResultReader
         /// </summary>
         public bool TryParse(ReadOnlySpan<byte> span, bool isFinalBlock)
         {
-            var values = _values;
-            var present = _present;
-            var rawTokens = _rawTokens;
-            Array.Clear(values);
-            Array.Clear(present);
-            Array.Clear(rawTokens);
+            var (values, present, rawTokens) = ClearSlots(_values, _present, _rawTokens);
             List<KeyValuePair<string, string?>>? unknown = null;
             Unknown = null;
             long qid = 0;

@@ -481,12 +481,7 @@ public sealed partial class ScanResultReader
 
         var span = _buffer.AsSpan(_position, _end - _position);
         var reader = new Utf8JsonReader(span, _endOfStream, default);
-        var values = _values;
-        var present = _present;
-        var rawTokens = _rawTokens;
-        Array.Clear(values);
-        Array.Clear(present);
-        Array.Clear(rawTokens);
+        var (values, present, rawTokens) = ClearSlots(_values, _present, _rawTokens);
         List<KeyValuePair<string, string?>>? unknown = null;
         long qid = 0;
         var hasQid = false;
@@ -629,6 +624,15 @@ public sealed partial class ScanResultReader
         }
 
         return Step.Element;
+    }
+
+    // Both parsers start each element with empty value, presence and token slots.
+    private static (string?[] Values, bool[] Present, byte[]?[] RawTokens) ClearSlots(string?[] values, bool[] present, byte[]?[] rawTokens)
+    {
+        Array.Clear(values);
+        Array.Clear(present);
+        Array.Clear(rawTokens);
+        return (values, present, rawTokens);
     }
 
     private Step NeedMoreOrTruncated() => NeedMoreOr($"The result ends unexpectedly (truncated) inside element {ElementIndex + 1}.");
