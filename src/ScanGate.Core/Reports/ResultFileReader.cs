@@ -18,6 +18,7 @@ public sealed class ResultFileReader : IDisposable
     };
 
     private const int InitialBuffer = 64 * 1024;
+    private TryTokenHandler<Finding?>? _tryReadFinding;
     private readonly Stream _stream;
     private readonly string _name;
     private byte[] _buffer = new byte[InitialBuffer];
@@ -85,53 +86,8 @@ public sealed class ResultFileReader : IDisposable
             return null;
         }
 
-        var index = FindingIndex;
-        Finding? finding;
-        while (true)
-        {
-            // One pass per finding (FindingReader): an object cut by the end of the buffer is read again after a refill.
-            var reader = new Utf8JsonReader(_buffer.AsSpan(_start, _end - _start), _final, _state);
-            try
-            {
-                if (reader.Read())
-                {
-                    if (reader.TokenType == JsonTokenType.EndArray)
-                    {
-                        _start += (int)reader.BytesConsumed;
-                        _state = reader.CurrentState;
-                        finding = null;
-                        break;
-                    }
-
-                    if (reader.TokenType != JsonTokenType.StartObject)
-                    {
-                        throw Error($"findings[{index}]: expected an object, found {reader.TokenType}");
-                    }
-
-                    if (FindingReader.TryRead(ref reader, out finding))
-                    {
-                        _start += (int)reader.BytesConsumed;
-                        _state = reader.CurrentState;
-                        break;
-                    }
-                }
-            }
-            catch (JsonException e)
-            {
-                throw Error($"findings[{index}]{Describe(e.Path)}: {e.Message}", e);
-            }
-            catch (InvalidOperationException e)
-            {
-                throw Error($"findings[{index}]: {e.Message}", e);
-            }
-
-            if (_final)
-            {
-                throw Error("the file ends before the result is complete (truncated)");
-            }
-
-            Refill();
-        }
+        // One pass per finding (FindingReader): an object cut by the end of the buffer is read again after a refill.
+        var finding = Next(wholeValue: false, _tryReadFinding ??= TryReadFinding);
 
         if (finding is null)
         {
@@ -231,13 +187,54 @@ public sealed class ResultFileReader : IDisposable
         }
     }
 
+    // The findings[] element at the reader's token: null at the end of the array; false when the buffer ends first.
+    private bool TryReadFinding(ref Utf8JsonReader reader, out Finding? finding)
+    {
+        finding = null;
+        if (reader.TokenType == JsonTokenType.EndArray)
+        {
+            return true;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw Error($"findings[{FindingIndex}]: expected an object, found {reader.TokenType}");
+        }
+
+        try
+        {
+            return FindingReader.TryRead(ref reader, out finding);
+        }
+        catch (JsonException e)
+        {
+            throw Error($"findings[{FindingIndex}]{Describe(e.Path)}: {e.Message}", e);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw Error($"findings[{FindingIndex}]: {e.Message}", e);
+        }
+    }
+
     private delegate T TokenHandler<T>(ref Utf8JsonReader reader);
+
+    private delegate bool TryTokenHandler<T>(ref Utf8JsonReader reader, out T value);
 
     /// <summary>
     /// Reads the next token and hands the reader to <paramref name="handler"/>, which consumes it (and, when
     /// <paramref name="wholeValue"/>, the whole value it starts, which is buffered first).
     /// </summary>
-    private T Next<T>(bool wholeValue, TokenHandler<T> handler)
+    private T Next<T>(bool wholeValue, TokenHandler<T> handler) =>
+        Next(wholeValue, (ref Utf8JsonReader reader, out T value) =>
+        {
+            value = handler(ref reader);
+            return true;
+        });
+
+    /// <summary>
+    /// As above, for a handler that reads on itself and may run out of buffered data: it returns false, and the same
+    /// token is read again after a refill.
+    /// </summary>
+    private T Next<T>(bool wholeValue, TryTokenHandler<T> handler)
     {
         while (true)
         {
@@ -262,9 +259,8 @@ public sealed class ResultFileReader : IDisposable
                 throw Error($"malformed JSON: {e.Message}", e);
             }
 
-            if (ready)
+            if (ready && handler(ref reader, out var result))
             {
-                var result = handler(ref reader);
                 _start += (int)reader.BytesConsumed;
                 _state = reader.CurrentState;
                 return result;
