@@ -122,22 +122,7 @@ public sealed class Detection
     private string? _results;
     private string? _solution;
 
-    private static string? DecodeJsonString(byte[]? token)
-    {
-        if (token is null)
-        {
-            return null;
-        }
-
-        // Tokens are kept only when valid UTF-8 without \u escapes, so decoding cannot fail.
-        var text = token.AsSpan(1, token.Length - 2);
-        if (text.IndexOf((byte)'\\') < 0)
-        {
-            return System.Text.Encoding.UTF8.GetString(text);
-        }
-
-        var reader = new System.Text.Json.Utf8JsonReader(token);
-        reader.Read();
-        return reader.GetString();
-    }
+    // Tokens are kept only when valid UTF-8 without \u escapes, so decoding cannot fail.
+    private static string? DecodeJsonString(byte[]? token) =>
+        token is null ? null : ScanResultReader.DecodeString(token, escaped: token.AsSpan().IndexOf((byte)'\\') >= 0);
 }

@@ -170,8 +170,7 @@ public sealed partial class ScanResultReader
                     var start = i;
                     string? text = null;
                     var first = span[i];
-                    var skip = field != Field.Qid && ((SkipThreatAndImpact && field is Field.Threat or Field.Impact)
-                        || (EvaluationFieldsOnly && (skipText || IsUnusedByEvaluation(field))));
+                    var skip = field != Field.Qid && IsSkipped(field, SkipThreatAndImpact, EvaluationFieldsOnly, skipText);
                     if (first == '"')
                     {
                         var end = ScanString(span, i, out var escaped);
@@ -190,12 +189,11 @@ public sealed partial class ScanResultReader
                         {
                             text = null;
                         }
-                        else if (EvaluationFieldsOnly && IsKeptAsToken(field)
-                            && (!escaped || token.IndexOf("\\u"u8) < 0) && System.Text.Unicode.Utf8.IsValid(token))
+                        else if (EvaluationFieldsOnly && IsKeptAsToken(field) && CanKeepToken(token, escaped))
                         {
                             rawTokens[(int)field] = token.ToArray();
                         }
-                        else if (escaped || field is Field.Unknown or Field.Threat or Field.Impact or Field.Results or Field.Solution or Field.Title)
+                        else if (escaped || IsDistinctText(field))
                         {
                             text = DecodeString(token, escaped);
                         }
@@ -465,7 +463,7 @@ public sealed partial class ScanResultReader
     }
 
     // Decodes a whole string token (quotes included); an escaped one through Utf8JsonReader, which unescapes it.
-    private static string DecodeString(ReadOnlySpan<byte> token, bool escaped)
+    internal static string DecodeString(ReadOnlySpan<byte> token, bool escaped)
     {
         if (!escaped)
         {

@@ -538,8 +538,7 @@ public sealed partial class ScanResultReader
 
                     text = Encoding.UTF8.GetString(span[start..(int)reader.BytesConsumed]);
                 }
-                else if ((SkipThreatAndImpact && field is Field.Threat or Field.Impact)
-                    || (EvaluationFieldsOnly && (skipText || IsUnusedByEvaluation(field))))
+                else if (IsSkipped(field, SkipThreatAndImpact, EvaluationFieldsOnly, skipText))
                 {
                     text = null;
                 }
@@ -550,9 +549,7 @@ public sealed partial class ScanResultReader
                 }
                 else
                 {
-                    text = field is Field.Unknown or Field.Threat or Field.Impact or Field.Results or Field.Solution or Field.Title
-                        ? ReadScalar(ref reader)
-                        : _repeated.Read(ref reader, (int)field);
+                    text = IsDistinctText(field) ? ReadScalar(ref reader) : _repeated.Read(ref reader, (int)field);
                     if (EvaluationFieldsOnly && field == Field.Type && IsInformationGathered(text))
                     {
                         skipText = true;
@@ -656,8 +653,16 @@ public sealed partial class ScanResultReader
         return fields;
     }
 
+    // The rules both parsers share: which texts are not materialised, which are kept as tokens, which are cached.
+    private static bool IsSkipped(Field field, bool skipThreatAndImpact, bool evaluationFieldsOnly, bool afterIgType) =>
+        (skipThreatAndImpact && field is Field.Threat or Field.Impact) || (evaluationFieldsOnly && (afterIgType || IsUnusedByEvaluation(field)));
+
     private static bool IsUnusedByEvaluation(Field field) => field is Field.Threat or Field.Impact or Field.VendorReference
         or Field.CvssTemporal or Field.Cvss3Temporal or Field.Fqdn or Field.Ssl or Field.IpStatus or Field.Instance;
+
+    // Long or one-off texts: the repeated-value cache would only copy them.
+    private static bool IsDistinctText(Field field) =>
+        field is Field.Unknown or Field.Threat or Field.Impact or Field.Results or Field.Solution or Field.Title;
 
     // Texts the evaluation copies into its output or reads once on the judging thread: kept as tokens by the reader.
     private static bool IsKeptAsToken(Field field) =>
@@ -677,8 +682,7 @@ public sealed partial class ScanResultReader
             return false;
         }
 
-        var value = reader.ValueSpan;
-        if ((reader.ValueIsEscaped && value.IndexOf("\\u"u8) >= 0) || !System.Text.Unicode.Utf8.IsValid(value))
+        if (!CanKeepToken(reader.ValueSpan, reader.ValueIsEscaped))
         {
             return false;
         }
@@ -686,6 +690,9 @@ public sealed partial class ScanResultReader
         token = span[(int)reader.TokenStartIndex..(int)reader.BytesConsumed].ToArray();
         return true;
     }
+
+    private static bool CanKeepToken(ReadOnlySpan<byte> text, bool escaped) =>
+        (!escaped || text.IndexOf("\\u"u8) < 0) && System.Text.Unicode.Utf8.IsValid(text);
 
     private static bool TryReadQid(ref Utf8JsonReader reader, out long qid)
     {
