@@ -1,7 +1,7 @@
 namespace ScanGate.Configuration;
 
 /// <summary>Bad configuration (exit code 2). The message names the field and the value (never a secret's value).</summary>
-public sealed class ConfigurationException : Exception
+public sealed class ConfigurationException : ScanGateException
 {
     public ConfigurationException(string field, string? value, string problem, Exception? inner = null)
         : base(value is null ? $"{field}: {problem}" : $"{field} '{value}': {problem}", inner)
@@ -10,6 +10,7 @@ public sealed class ConfigurationException : Exception
     }
 
     public ConfigurationException()
+        : base("Bad configuration.")
     {
     }
 
@@ -22,6 +23,8 @@ public sealed class ConfigurationException : Exception
         : base(message, innerException)
     {
     }
+
+    public override Outcome Outcome => Outcome.UsageError;
 
     /// <summary>The flag (or config key) at fault, e.g. <c>--poll-interval</c>.</summary>
     public string? Field { get; }

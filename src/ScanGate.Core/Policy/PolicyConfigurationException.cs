@@ -1,9 +1,10 @@
 namespace ScanGate.Policy;
 
 /// <summary>A policy, flag or exceptions entry that cannot be used. The message names the field and the value (exit 2).</summary>
-public sealed class PolicyConfigurationException : Exception
+public sealed class PolicyConfigurationException : ScanGateException
 {
     public PolicyConfigurationException()
+        : base("Bad policy.")
     {
     }
 
@@ -16,6 +17,8 @@ public sealed class PolicyConfigurationException : Exception
         : base(message, innerException)
     {
     }
+
+    public override Outcome Outcome => Outcome.UsageError;
 }
 
 /// <summary>

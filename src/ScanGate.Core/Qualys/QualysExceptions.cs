@@ -1,12 +1,14 @@
 namespace ScanGate.Qualys;
 
 /// <summary>Base of every failure the Qualys client raises (besides argument errors and caller cancellation).</summary>
-public abstract class QualysException : Exception
+public abstract class QualysException : ScanGateException
 {
     protected QualysException(string message, Exception? inner = null)
         : base(message, inner)
     {
     }
+
+    public override Outcome Outcome => Outcome.ApiError;
 
     /// <summary>The call that failed, e.g. <c>scan list</c>.</summary>
     public string Operation { get; init; } = string.Empty;

@@ -20,7 +20,7 @@ public enum ScanPortErrorKind
 }
 
 /// <summary>A failed Qualys operation, with a plain hint about the likely cause. Never carries a secret.</summary>
-public sealed class ScanPortException : Exception
+public sealed class ScanPortException : ScanGateException
 {
     public ScanPortException(ScanPortErrorKind kind, string message, string? hint = null, Exception? inner = null)
         : base(message, inner)
@@ -30,6 +30,7 @@ public sealed class ScanPortException : Exception
     }
 
     public ScanPortException()
+        : base("Qualys operation failed.")
     {
     }
 
@@ -42,6 +43,8 @@ public sealed class ScanPortException : Exception
         : base(message, innerException)
     {
     }
+
+    public override Outcome Outcome => Outcome.ApiError;
 
     public ScanPortErrorKind Kind { get; }
 
