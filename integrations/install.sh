@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the scangate dotnet tool (package ScanGate.Tool) into a tool path and prints the path of the executable.
 # Used by the GitHub Action and the packaging check; the GitLab/Azure templates and the Jenkins step run the same
-# `dotnet tool install`. Needs the .NET SDK (8 or later; the tool rolls forward to the newest runtime).
+# `dotnet tool install`. Needs the .NET 10 SDK or later (the package resolves to a
+# precompiled build for the platform; the tool rolls forward to the newest runtime).
 #   install.sh [--tool-path DIR] [--version V] [--add-source FEED]
 # Idempotent: an existing install of the requested version is kept.
 set -euo pipefail

@@ -18,8 +18,24 @@ else
   tail -20 "$tmp/pack.log"; ko "dotnet pack"
 fi
 
+missing=""
+for rid in linux-x64 linux-arm64 osx-arm64 osx-x64 win-x64 any; do
+  [ -f "$tmp/nupkg/ScanGate.Tool.$rid.$version.nupkg" ] || missing="$missing $rid"
+done
+if [ -z "$missing" ]; then ok "dotnet pack gives a package per platform and the portable 'any' fallback"; else ko "platform packages missing:$missing"; fi
+
 exe=$(bash integrations/install.sh --tool-path "$tmp/tool" --version "$version" --add-source "$tmp/nupkg" 2> "$tmp/install.log")
 if [ -n "$exe" ] && [ -x "$exe" ]; then ok "install.sh installs the tool from the package ($exe)"; else cat "$tmp/install.log"; ko "install.sh"; fi
+
+# The pointer package resolves to the precompiled linux-x64 build on this machine (ReadyToRun: an R2R header in the dll).
+store=$(dirname "$exe")/.store/scangate.tool/$version
+if [ -d "$store/scangate.tool.linux-x64" ] && dll=$(find "$store/scangate.tool.linux-x64" -name ScanGate.Core.dll | head -1) && [ -n "$dll" ] \
+   && python3 .ci/tools/is-readytorun.py "$dll"
+then
+  ok "the installed tool is the precompiled (ReadyToRun) linux-x64 build"
+else
+  ko "the installed tool is not the ReadyToRun linux-x64 build (store: $(ls "$store" 2>&1 | tr '\n' ' '))"
+fi
 
 if out=$("$exe" --version 2>&1) && echo "$out" | grep -q "^$version"; then ok "scangate --version prints $out"; else echo "$out"; ko "scangate --version"; fi
 
