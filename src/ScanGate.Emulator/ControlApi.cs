@@ -16,6 +16,8 @@ internal sealed class ControlApi(EmulatorState state)
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         WriteIndented = true,
+        // Loopback-only tooling JSON: keep quotes in error messages readable ('4242', not \u00274242\u0027).
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public async Task HandleAsync(HttpContext http)

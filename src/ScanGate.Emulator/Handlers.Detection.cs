@@ -313,7 +313,7 @@ internal sealed partial class Handlers
     }
 
     /// <summary>A Cloud Agent host ID (UUID form), stable per host record.</summary>
-    private static string QgHostId(long recordId) => $"0a9c{recordId:x4}-7e2b-4c1d-9f3a-{recordId:x12}";
+    private static string QgHostId(long recordId) => $"{recordId:x8}-7e2b-4c1d-9f3a-{recordId * 7919:x12}";
 
     private sealed record TrackedDetection(KbEntry Kb, string Type, string? Port, string Protocol, bool Ssl, string? Results, string Status,
         DateTimeOffset FirstFound, DateTimeOffset LastFound, int TimesFound, DateTimeOffset LastTest, DateTimeOffset LastUpdate,

@@ -129,12 +129,8 @@ internal sealed class Pipeline(EmulatorState state)
                 req.Aborted = true;
                 return;
             case "truncated_body":
-                // The headers promise the whole body; the connection closes after `cut` bytes.
-                http.Response.ContentLength = bytes.Length;
-                await original.WriteAsync(bytes.AsMemory(0, cut), ct).ConfigureAwait(false);
-                await original.FlushAsync(ct).ConfigureAwait(false);
-                http.Abort();
-                req.Aborted = true;
+                // The headers promise the whole body; the connection closes (FIN) after `cut` bytes.
+                await SendPartAsync(req, bytes, cut, reset: false).ConfigureAwait(false);
                 return;
             case "cut_body":
                 // A complete HTTP answer whose document stops at `cut` bytes: only the content shows it.
@@ -142,11 +138,8 @@ internal sealed class Pipeline(EmulatorState state)
                 await original.WriteAsync(bytes.AsMemory(0, cut), ct).ConfigureAwait(false);
                 return;
             case "reset_mid_body":
-                http.Response.ContentLength = bytes.Length;
-                await original.WriteAsync(bytes.AsMemory(0, cut), ct).ConfigureAwait(false);
-                await original.FlushAsync(ct).ConfigureAwait(false);
-                Reset(http);
-                req.Aborted = true;
+                // The headers promise the whole body; a TCP reset follows `cut` bytes.
+                await SendPartAsync(req, bytes, cut, reset: true).ConfigureAwait(false);
                 return;
             case "stall_body":
                 http.Response.ContentLength = bytes.Length;
@@ -203,6 +196,54 @@ internal sealed class Pipeline(EmulatorState state)
         }
 
         return output.ToArray();
+    }
+
+    /// <summary>
+    /// Sends the status line, the headers (promising the whole body) and <paramref name="cut"/> bytes straight to the
+    /// socket, then ends the connection with a FIN or a reset. Written past Kestrel on purpose: Kestrel's abort drops
+    /// output it has not sent yet, so the client would not reliably see the bytes before the connection ends.
+    /// </summary>
+    private async Task SendPartAsync(Req req, byte[] bytes, int cut, bool reset)
+    {
+        var http = req.Http;
+        var socket = http.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionSocketFeature>()?.Socket;
+        if (socket is null)
+        {
+            // Not on the socket transport (e.g. an in-memory test server): the best Kestrel itself can do.
+            http.Response.ContentLength = bytes.Length;
+            await http.Response.Body.WriteAsync(bytes.AsMemory(0, cut), http.RequestAborted).ConfigureAwait(false);
+            await http.Response.Body.FlushAsync(http.RequestAborted).ConfigureAwait(false);
+            http.Abort();
+            req.Aborted = true;
+            return;
+        }
+
+        var status = http.Response.StatusCode;
+        var head = new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"HTTP/1.1 {status} {Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status)}\r\n")
+            .Append("Date: ").Append(TimeProvider.System.GetUtcNow().ToString("r", CultureInfo.InvariantCulture)).Append("\r\n");
+        foreach (var (name, value) in http.Response.Headers)
+        {
+            if (!string.Equals(name, "Content-Length", StringComparison.OrdinalIgnoreCase))
+            {
+                head.Append(name).Append(": ").Append(value.ToString()).Append("\r\n");
+            }
+        }
+
+        head.Append(CultureInfo.InvariantCulture, $"Content-Length: {bytes.Length}\r\n\r\n");
+        await socket.SendAsync(Encoding.ASCII.GetBytes(head.ToString()), System.Net.Sockets.SocketFlags.None, http.RequestAborted).ConfigureAwait(false);
+        await socket.SendAsync(bytes.AsMemory(0, cut), System.Net.Sockets.SocketFlags.None, http.RequestAborted).ConfigureAwait(false);
+        if (reset)
+        {
+            socket.LingerState = new System.Net.Sockets.LingerOption(true, 0);
+            http.Abort();
+            req.Aborted = true;
+            return;
+        }
+
+        // FIN after the bytes; the connection is dropped once the client has given up on the rest.
+        socket.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+        await WaitUntilAbandonedAsync(req).ConfigureAwait(false);
     }
 
     /// <summary>Aborts with a TCP reset (SO_LINGER 0) rather than a close, so the client sees "connection reset".</summary>
