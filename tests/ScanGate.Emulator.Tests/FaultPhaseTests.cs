@@ -138,3 +138,26 @@ public sealed class FaultPhaseTests
         ex.Message.ShouldContain("faults[result_status].state");
     }
 }
+
+public sealed class FaultDocumentationTests
+{
+    private static string Docs()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ScanGate.slnx")))
+        {
+            dir = dir.Parent;
+        }
+
+        dir.ShouldNotBeNull("the repository root (ScanGate.slnx) was not found above the test assembly");
+        return File.ReadAllText(Path.Combine(dir.FullName, "docs", "emulator.md"));
+    }
+
+    [Fact]
+    public void EmulatorDoc_NamesEveryFaultKindAndPhase()
+    {
+        var docs = Docs();
+        FaultRule.Kinds.Where(k => !docs.Contains($"`{k}`", StringComparison.Ordinal)).ShouldBeEmpty("fault kinds missing from docs/emulator.md");
+        FaultRule.Phases.Keys.Where(p => !docs.Contains($"`{p}`", StringComparison.Ordinal)).ShouldBeEmpty("phases missing from docs/emulator.md");
+    }
+}
