@@ -16,6 +16,8 @@ internal sealed class ControlApi(EmulatorState state)
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         WriteIndented = true,
+        // Loopback-only tooling JSON: keep quotes in error messages readable ('4242', not \u00274242\u0027).
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public async Task HandleAsync(HttpContext http)
@@ -68,6 +70,22 @@ internal sealed class ControlApi(EmulatorState state)
                     state.SetAccountState(http.Request.Query["user"].ToString(), http.Request.Query["state"].ToString());
                     await WriteAsync(http, 200, new { user = http.Request.Query["user"].ToString(), state = http.Request.Query["state"].ToString() }).ConfigureAwait(false);
                     return;
+                case "/_emulator/stats" when HttpMethods.IsGet(method):
+                    object stats;
+                    lock (state.Sync)
+                    {
+                        var rows = state.Stats.OrderBy(k => k.Key.Path, StringComparer.Ordinal).ThenBy(k => k.Key.Action, StringComparer.Ordinal).ThenBy(k => k.Key.Status).ToList();
+                        stats = new
+                        {
+                            total = rows.Sum(r => r.Value),
+                            by_status = rows.GroupBy(r => r.Key.Status).OrderBy(g => g.Key)
+                                .ToDictionary(g => g.Key.ToString(CultureInfo.InvariantCulture), g => g.Sum(r => r.Value), StringComparer.Ordinal),
+                            calls = rows.Select(r => new { path = r.Key.Path, action = r.Key.Action, status = r.Key.Status, count = r.Value }),
+                        };
+                    }
+
+                    await WriteAsync(http, 200, stats).ConfigureAwait(false);
+                    return;
                 case "/_emulator/scans" when HttpMethods.IsGet(method):
                     object[] scans;
                     lock (state.Sync)
@@ -89,7 +107,7 @@ internal sealed class ControlApi(EmulatorState state)
                         {
                             "GET /_emulator/requests[?since=N]", "POST /_emulator/reset", "GET /_emulator/clock",
                             "POST /_emulator/clock/advance?seconds=N", "GET|POST|DELETE /_emulator/faults",
-                            "POST /_emulator/account?user=U&state=S", "GET /_emulator/scans",
+                            "POST /_emulator/account?user=U&state=S", "GET /_emulator/scans", "GET /_emulator/stats",
                         },
                     }).ConfigureAwait(false);
                     return;

@@ -29,7 +29,7 @@ internal static class DefaultScenario
           default: { limit: 300, window: 3600, concurrency: 2 }
         option_profiles:
           - { id: 90001, title: Initial Options, default: true }
-          - { id: 90002, title: Full Audit }
+          - { id: 90002, title: Full Audit, authenticated: true }
           - { id: 90003, title: Payment Card Industry (PCI) Options, pci: true }
         networks:
           - { id: 1001, name: DMZ }
@@ -45,6 +45,7 @@ internal static class DefaultScenario
             dns: web01.demo.example
             netbios: WEB01
             os: Ubuntu 22.04
+            agent: true
             detections:
               - { qid: 376157, port: "8080", results: "Vulnerable log4j-core-2.14.1.jar found in /opt/app/lib" }
               - { qid: 42430, port: "443", ssl: true, results: "Heartbeat response leaked 16384 bytes of memory" }

@@ -17,4 +17,11 @@ public sealed class EmulatorOptions
 
     /// <summary>Clock source; null = <see cref="TimeProvider.System"/>. Tests share a FakeTimeProvider with the client.</summary>
     public TimeProvider? Time { get; set; }
+
+    /// <summary>
+    /// Rate and concurrency limits for every API, replacing the scenario's <c>limits</c> (default and per path), e.g.
+    /// 300 calls per 3600 s and 2 concurrent calls like a Standard subscription. Null keeps the scenario's.
+    /// The window runs on the virtual clock.
+    /// </summary>
+    public LimitSpec? Limits { get; set; }
 }

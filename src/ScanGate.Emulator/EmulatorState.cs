@@ -29,16 +29,31 @@ public sealed class EmulatorState
 
     /// <summary>Requests currently held by a <c>slow</c> fault (lets tests know when to move a fake clock).</summary>
     internal int SlowInFlight;
+
+    /// <summary>Requests held open by a <c>hang</c> or <c>stall_body</c> fault, waiting for the client to give up.</summary>
+    internal int HangingInFlight;
     private long _nextScanId;
 
     internal EmulatorState(Scenario scenario, VirtualClock clock)
     {
         Scenario = scenario;
         Clock = clock;
-        KnowledgeBase = new KnowledgeBase(scenario.KnowledgeBase.Seed, scenario.KnowledgeBase.Size);
+        scenario.Resolve(clock.Start);
+        KnowledgeBase = new KnowledgeBase(scenario.KnowledgeBase.Seed, scenario.KnowledgeBase.Size, scenario.KnowledgeBase.Entries, clock.Start);
+        foreach (var host in scenario.Hosts)
+        {
+            if (host.Detections.FirstOrDefault(d => KnowledgeBase.Find(d.Qid) is null) is { } unknown)
+            {
+                throw new ScenarioException($"hosts[{host.Ip}].detections: qid {unknown.Qid} is not in the knowledge base (add it under knowledge_base.entries)");
+            }
+        }
+
         Limiter = new RateLimiter(scenario.Limits);
         ResetCore();
     }
+
+    /// <summary>Cancelled when the emulator stops: ends hanging and stalled answers.</summary>
+    internal CancellationTokenSource Stopping { get; } = new();
 
     internal object Sync { get; } = new();
 
@@ -52,13 +67,26 @@ public sealed class EmulatorState
 
     internal List<ScanRecord> Scans { get; } = [];
 
-    internal Dictionary<uint, int> HostScanCounts { get; } = [];
+    /// <summary>How many scans each scenario host (role) has had, across its IP changes.</summary>
+    internal Dictionary<ScenarioHost, int> HostScanCounts { get; } = [];
+
+    /// <summary>Responses by path, action and status since start or reset (not capped like the request log).</summary>
+    internal Dictionary<(string Path, string? Action, int Status), long> Stats { get; } = [];
 
     internal Dictionary<string, string> AccountStates { get; } = new(StringComparer.Ordinal);
 
     internal Dictionary<string, string> Sessions { get; } = new(StringComparer.Ordinal);
 
     internal Dictionary<long, ConnectorRuntime> Connectors { get; } = [];
+
+    /// <summary>The scenario's user names (the first is the one to rehearse with).</summary>
+    public IReadOnlyList<string> Usernames => [.. Scenario.Users.Select(u => u.Username)];
+
+    /// <summary>The scenario's live hosts' IPs at start, in scenario order.</summary>
+    public IReadOnlyList<string> HostIps => [.. Scenario.Hosts.Where(h => h.Alive).Select(h => h.Ip)];
+
+    /// <summary>The rate and concurrency limits of every API not listed under <c>limits.paths</c>.</summary>
+    public LimitSpec DefaultLimits => Scenario.Limits.Default;
 
     /// <summary>A snapshot of the calls received so far (oldest first, at most 10,000).</summary>
     public IReadOnlyList<RecordedRequest> Requests
@@ -137,6 +165,7 @@ public sealed class EmulatorState
 
         Scans.Clear();
         HostScanCounts.Clear();
+        Stats.Clear();
         Sessions.Clear();
         AccountStates.Clear();
         foreach (var user in Scenario.Users)
@@ -177,6 +206,15 @@ public sealed class EmulatorState
             }
 
             return record;
+        }
+    }
+
+    internal void Count(string path, string? action, int status)
+    {
+        lock (Sync)
+        {
+            var key = (path, action, status);
+            Stats[key] = Stats.GetValueOrDefault(key) + 1;
         }
     }
 

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 
 namespace ScanGate.Emulator;
@@ -65,19 +67,23 @@ internal sealed partial class Handlers
         http.Response.ContentType = Scenario.Subscription.FetchContentType;
         var extended = format == "json_extended";
         var buffer = new ArrayBufferWriter<byte>(FlushThreshold * 2);
-        // Relaxed escaping: KB text keeps its HTML as the real API sends it (still valid JSON).
-        using var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        using var json = new Utf8JsonWriter(buffer, JsonOptions);
         var first = true;
         var body = http.Response.Body;
         var ct = http.RequestAborted;
 
-        async Task Element(Action<Utf8JsonWriter> write)
+        async Task Element(Action<Utf8JsonWriter> write, bool patchInvalidUtf8 = false)
         {
             buffer.Write(first ? "["u8 : ",\n"u8);
             first = false;
             json.Reset(buffer);
             write(json);
             json.Flush();
+            if (patchInvalidUtf8)
+            {
+                RowTamper.PatchInvalidUtf8(buffer);
+            }
+
             if (buffer.WrittenCount >= FlushThreshold)
             {
                 await body.WriteAsync(buffer.WrittenMemory, ct).ConfigureAwait(false);
@@ -85,26 +91,47 @@ internal sealed partial class Handlers
             }
         }
 
-        var alive = scan.AliveHosts.Where(h => ipFilter is null || ipFilter.Any(r => IpRange.TryParseAddress(h.Host.Ip, out var ip) && r.Contains(ip))).ToList();
+        // Incomplete-result shapes (fault kinds result_*) for the fail-closed tests of the client.
+        var empty = req.Fault("result_empty") is not null;
+        var tamper = RowTamper.From(req);
+        var alive = scan.AliveHosts.Where(h => ipFilter is null || ipFilter.Any(r => IpRange.TryParseAddress(h.Identity.Ip, out var ip) && r.Contains(ip))).ToList();
         if (extended)
         {
-            await Element(w => WriteHeader(w, req.User!)).ConfigureAwait(false);
-            await Element(w => WriteSummary(w, scan, status)).ConfigureAwait(false);
+            if (req.Fault("result_no_header") is null)
+            {
+                await Element(w => WriteHeader(w, req.User!)).ConfigureAwait(false);
+            }
+
+            if (req.Fault("result_no_summary") is null)
+            {
+                var shownStatus = req.Fault("result_status")?.State ?? status.State;
+                var shownRef = req.Fault("result_other_reference") is { } other ? other.Message ?? OtherReference(scan.Ref) : scan.Ref;
+                await Element(w => WriteSummary(w, scan, status, shownStatus, shownRef)).ConfigureAwait(false);
+            }
         }
 
-        if (status.State == "Finished")
+        if (status.State == "Finished" && !empty)
         {
-            foreach (var (host, number) in alive)
+            foreach (var scanned in alive)
             {
-                var hasVulns = HostDetections.HasVulns(host, number, state.KnowledgeBase);
-                foreach (var detection in HostDetections.For(host, number, state.KnowledgeBase))
+                var hasVulns = HostDetections.HasVulns(scanned, scan, state.KnowledgeBase);
+                foreach (var detection in HostDetections.For(scanned, scan, state.KnowledgeBase))
                 {
-                    await Element(w => WriteDetection(w, host, detection, hasVulns)).ConfigureAwait(false);
+                    if (tamper is not null)
+                    {
+                        // Only the first detection row is damaged; the placeholder becomes invalid UTF-8 bytes.
+                        var row = tamper;
+                        tamper = null;
+                        await Element(w => WriteDetection(w, scanned.Identity, scanned.Host.Os, detection, hasVulns, row), row.InvalidUtf8 is not null).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    await Element(w => WriteDetection(w, scanned.Identity, scanned.Host.Os, detection, hasVulns, null)).ConfigureAwait(false);
                 }
             }
         }
 
-        if (extended)
+        if (extended && !empty)
         {
             var notAlive = NotAlive(scan);
             if (status.State == "Canceled")
@@ -116,12 +143,32 @@ internal sealed partial class Handlers
                 await Element(w => Pair(w, "hosts_not_scanned_host_not_alive_ip", string.Join(",", notAlive))).ConfigureAwait(false);
             }
 
+            if (req.Fault("result_not_scanned") is { } notScanned)
+            {
+                // Names a target host: the first scanned host (its NetBIOS name for the *_netbios keys), else the first target IP.
+                var named = alive.FirstOrDefault() ?? scan.AliveHosts.FirstOrDefault();
+                var value = named is null ? IpRange.Format(scan.Target[0].First)
+                    : notScanned.Key!.EndsWith("_netbios", StringComparison.Ordinal) && named.Identity.Netbios is { } nb ? nb : named.Identity.Ip;
+                await Element(w => Pair(w, notScanned.Key!, value)).ConfigureAwait(false);
+            }
+
             await Element(w => Pair(w, "target_distribution_across_scanner_appliances", $"{scan.ScannerName} : {string.Join(",", scan.Target)}")).ConfigureAwait(false);
         }
 
         buffer.Write(first ? "[]\n"u8 : "]\n"u8);
         await body.WriteAsync(buffer.WrittenMemory, ct).ConfigureAwait(false);
         await body.FlushAsync(ct).ConfigureAwait(false);
+    }
+
+    // Relaxed escaping: KB text keeps its HTML as the real API sends it (still valid JSON).
+    private static readonly JsonWriterOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Another scan's reference of the same shape: the sequence digits changed.</summary>
+    private static string OtherReference(string scanRef)
+    {
+        var dot = scanRef.LastIndexOf('.');
+        var seq = long.Parse(scanRef[(dot + 1)..], CultureInfo.InvariantCulture);
+        return string.Create(CultureInfo.InvariantCulture, $"{scanRef[..(dot + 1)]}{(seq + 1) % 100000:D5}");
     }
 
     private static void Pair(Utf8JsonWriter w, string key, string value)
@@ -134,7 +181,7 @@ internal sealed partial class Handlers
     /// <summary>Target ranges minus the alive scenario hosts, as ranges.</summary>
     private static List<IpRange> NotAlive(ScanRecord scan)
     {
-        var alive = scan.AliveHosts.Select(h => IpRange.TryParseAddress(h.Host.Ip, out var ip) ? ip : 0).Order().ToList();
+        var alive = scan.AliveHosts.Select(h => IpRange.TryParseAddress(h.Identity.Ip, out var ip) ? ip : 0).Order().ToList();
         var result = new List<IpRange>();
         foreach (var range in scan.Target)
         {
@@ -177,16 +224,16 @@ internal sealed partial class Handlers
         w.WriteEndObject();
     }
 
-    private void WriteSummary(Utf8JsonWriter w, ScanRecord scan, ScanStatus status)
+    private void WriteSummary(Utf8JsonWriter w, ScanRecord scan, ScanStatus status, string shownStatus, string shownRef)
     {
         var scanner = scan.ScannerName == "External"
             ? "External"
             : $"{scan.ScannerName} (Scanner {Scenario.Subscription.ScannerVersion}, Vulnerability Signatures {Scenario.Subscription.VulnsigsVersion})";
         w.WriteStartObject();
-        w.WriteString("status", status.State);
+        w.WriteString("status", shownStatus);
         w.WriteString("scanner_appliance", scanner);
         w.WriteString("network", scan.NetworkName);
-        w.WriteString("reference", scan.Ref);
+        w.WriteString("reference", shownRef);
         w.WriteString("ips", scan.TargetText);
         w.WriteString("launch_date", FetchDate(scan.Launched));
         w.WriteString("option_profile", scan.OptionProfile);
@@ -200,39 +247,40 @@ internal sealed partial class Handlers
         w.WriteEndObject();
     }
 
-    private static void WriteDetection(Utf8JsonWriter w, ScenarioHost host, FoundDetection d, bool hostHasVulns)
+    private static void WriteDetection(Utf8JsonWriter w, HostIdentity host, string? os, FoundDetection d, bool hostHasVulns, RowTamper? tamper)
     {
         var kb = d.Kb;
+        var t = new RowWriter(w, tamper);
         w.WriteStartObject();
-        w.WriteString("protocol", d.Port is null ? "" : d.Protocol);
-        w.WriteNumber("qid", kb.Qid);
-        w.WriteString("results", d.Results ?? "");
-        w.WriteString("solution", kb.Solution);
-        w.WriteString("ip_status", hostHasVulns ? "host scanned, found vuln" : "host scanned");
-        w.WriteString("port", d.Port ?? "");
-        w.WriteString("category", kb.Category);
-        w.WriteString("severity", kb.Severity.ToString(CultureInfo.InvariantCulture));
-        w.WriteString("title", kb.Title);
-        w.WriteNull("instance");
-        StringOrNull(w, "dns", host.Dns);
-        w.WriteString("ip", host.Ip);
-        w.WriteString("type", kb.FetchType(d.TypeOverride));
-        StringOrNull(w, "vendor_reference", kb.VendorReference);
-        StringOrNull(w, "cve_id", kb.Cves.Length == 0 ? null : string.Join(", ", kb.Cves));
-        w.WriteString("ssl", d.Ssl ? "yes" : "no");
-        StringOrNull(w, "netbios", host.Netbios);
-        StringOrNull(w, "associated_malware", kb.AssociatedMalware);
-        w.WriteString("pci_vuln", kb.Pci ? "yes" : "no");
-        w.WriteString("impact", kb.Impact);
-        w.WriteString("fqdn", "");
-        w.WriteNull("bugtraq_id");
-        w.WriteString("threat", kb.Threat);
-        StringOrNull(w, "os", host.Os);
-        StringOrNull(w, "exploitability", kb.Exploitability);
-        StringOrNull(w, "cvss_base", Score(kb.CvssBase, kb.CvssVector));
-        StringOrNull(w, "cvss_temporal", Score(kb.CvssTemporal, null));
-        StringOrNull(w, "cvss3_base", Score(kb.Cvss3Base, kb.Cvss3Vector));
-        StringOrNull(w, "cvss3_temporal", Score(kb.Cvss3Temporal, null));
+        t.String("protocol", d.Port is null ? "" : d.Protocol);
+        t.Number("qid", kb.Qid);
+        t.String("results", d.Results ?? "");
+        t.String("solution", kb.Solution);
+        t.String("ip_status", hostHasVulns ? "host scanned, found vuln" : "host scanned");
+        t.String("port", d.Port ?? "");
+        t.String("category", kb.Category);
+        t.String("severity", kb.Severity.ToString(CultureInfo.InvariantCulture));
+        t.String("title", kb.Title);
+        t.String("instance", null);
+        t.String("dns", host.Dns);
+        t.String("ip", host.Ip);
+        t.String("type", kb.FetchType(d.TypeOverride));
+        t.String("vendor_reference", kb.VendorReference);
+        t.String("cve_id", kb.Cves.Length == 0 ? null : string.Join(", ", kb.Cves));
+        t.String("ssl", d.Ssl ? "yes" : "no");
+        t.String("netbios", host.Netbios);
+        t.String("associated_malware", kb.AssociatedMalware);
+        t.String("pci_vuln", kb.Pci ? "yes" : "no");
+        t.String("impact", kb.Impact);
+        t.String("fqdn", "");
+        t.String("bugtraq_id", kb.Bugtraq.Count == 0 ? null : string.Join(", ", kb.Bugtraq));
+        t.String("threat", kb.Threat);
+        t.String("os", os);
+        t.String("exploitability", kb.Exploitability);
+        t.String("cvss_base", Score(kb.CvssBase, kb.CvssVector));
+        t.String("cvss_temporal", Score(kb.CvssTemporal, null));
+        t.String("cvss3_base", Score(kb.Cvss3Base, kb.Cvss3Vector));
+        t.String("cvss3_temporal", Score(kb.Cvss3Temporal, null));
         w.WriteEndObject();
     }
 
@@ -241,8 +289,77 @@ internal sealed partial class Handlers
         : vector is null ? s.ToString("0.0", CultureInfo.InvariantCulture)
         : $"{s.ToString("0.0", CultureInfo.InvariantCulture)} ({vector})";
 
-    private static void StringOrNull(Utf8JsonWriter w, string key, string? value)
+    private static string FetchDate(DateTimeOffset t) => t.UtcDateTime.ToString("MM/dd/yyyy HH:mm:ss", CultureInfo.InvariantCulture);
+}
+
+/// <summary>How the first detection row of a fetch is damaged (fault kinds result_missing_field, result_duplicate_key, result_invalid_utf8).</summary>
+internal sealed class RowTamper
+{
+    /// <summary>Written into the target field, then its first two bytes become 0xFF 0xFE (never valid UTF-8).</summary>
+    private static readonly byte[] Placeholder = "@@INVALID-UTF8@@"u8.ToArray();
+
+    public HashSet<string> Missing { get; init; } = new(StringComparer.Ordinal);
+    public string? Duplicate { get; init; }
+    public string? InvalidUtf8 { get; init; }
+
+    public static string PlaceholderText => Encoding.ASCII.GetString(Placeholder);
+
+    public static RowTamper? From(Req req)
     {
+        var missing = req.Fault("result_missing_field");
+        var duplicate = req.Fault("result_duplicate_key");
+        var invalid = req.Fault("result_invalid_utf8");
+        if (missing is null && duplicate is null && invalid is null)
+        {
+            return null;
+        }
+
+        return new RowTamper
+        {
+            Missing = missing is null ? new(StringComparer.Ordinal) : new((missing.Field ?? "qid").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal),
+            Duplicate = duplicate is null ? null : duplicate.Field ?? "severity",
+            InvalidUtf8 = invalid is null ? null : invalid.Field ?? "threat",
+        };
+    }
+
+    public static void PatchInvalidUtf8(ArrayBufferWriter<byte> buffer)
+    {
+        var span = MemoryMarshal.AsMemory(buffer.WrittenMemory).Span;
+        var at = span.LastIndexOf(Placeholder);
+        if (at >= 0)
+        {
+            span[at] = 0xFF;
+            span[at + 1] = 0xFE;
+        }
+    }
+
+    /// <summary>A value that differs from <paramref name="value"/>: a severity flips between 1 and 5.</summary>
+    public static string Different(string? value) => value switch
+    {
+        "1" => "5",
+        "2" or "3" or "4" or "5" => "1",
+        _ => "duplicate",
+    };
+}
+
+/// <summary>Writes a detection row's fields, applying a <see cref="RowTamper"/> when there is one.</summary>
+internal readonly struct RowWriter(Utf8JsonWriter w, RowTamper? tamper)
+{
+    public void String(string key, string? value)
+    {
+        if (tamper is not null)
+        {
+            if (tamper.Missing.Contains(key))
+            {
+                return;
+            }
+
+            if (tamper.InvalidUtf8 == key)
+            {
+                value = (value ?? "") + " " + RowTamper.PlaceholderText;
+            }
+        }
+
         if (value is null)
         {
             w.WriteNull(key);
@@ -251,7 +368,24 @@ internal sealed partial class Handlers
         {
             w.WriteString(key, value);
         }
+
+        if (tamper?.Duplicate == key)
+        {
+            w.WriteString(key, RowTamper.Different(value));
+        }
     }
 
-    private static string FetchDate(DateTimeOffset t) => t.UtcDateTime.ToString("MM/dd/yyyy HH:mm:ss", CultureInfo.InvariantCulture);
+    public void Number(string key, long value)
+    {
+        if (tamper?.Missing.Contains(key) == true)
+        {
+            return;
+        }
+
+        w.WriteNumber(key, value);
+        if (tamper?.Duplicate == key)
+        {
+            w.WriteNumber(key, value + 1);
+        }
+    }
 }

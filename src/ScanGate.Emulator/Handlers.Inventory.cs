@@ -30,8 +30,7 @@ internal sealed partial class Handlers
         }
 
         // No RESPONSE wrapper: the list has the action=export layout.
-        var sb = new StringBuilder(Xml.Prolog)
-            .Append(Xml.Doctype("OPTION_PROFILES", req.BaseUrl, "/api/2.0/fo/subscription/option_profile/option_profile_info.dtd"))
+        var sb = Xml.Head(new StringBuilder(), "OPTION_PROFILES", req.BaseUrl, "/api/2.0/fo/subscription/option_profile/option_profile_info.dtd", Scenario.Subscription.Evaluation)
             .Append("<OPTION_PROFILES>\n");
         foreach (var o in profiles)
         {
@@ -52,7 +51,7 @@ internal sealed partial class Handlers
                 .Append("    </SCAN>\n  </OPTION_PROFILE>\n");
         }
 
-        sb.Append("</OPTION_PROFILES>\n").Append(Xml.Confidential);
+        Xml.Tail(sb.Append("</OPTION_PROFILES>\n"), Scenario.Subscription.Evaluation);
         await Respond.XmlText(req, 200, sb.ToString()).ConfigureAwait(false);
     }
 
@@ -96,8 +95,7 @@ internal sealed partial class Handlers
         var full = mode == "full";
         var cloud = full && req.Flag("include_cloud_info");
         var s2 = Scenario.Subscription;
-        var sb = new StringBuilder(Xml.Prolog)
-            .Append(Xml.Doctype("APPLIANCE_LIST_OUTPUT", req.BaseUrl, "/api/2.0/fo/appliance/appliance_list_output.dtd"))
+        var sb = Xml.Head(new StringBuilder(), "APPLIANCE_LIST_OUTPUT", req.BaseUrl, "/api/2.0/fo/appliance/appliance_list_output.dtd", s2.Evaluation)
             .Append("<APPLIANCE_LIST_OUTPUT>\n  <RESPONSE>\n    <DATETIME>").Append(Xml.Time(Now)).Append("</DATETIME>\n");
         var list = scanners.ToList();
         if (list.Count > 0)
@@ -142,7 +140,7 @@ internal sealed partial class Handlers
             sb.Append("    </APPLIANCE_LIST>\n");
         }
 
-        sb.Append("  </RESPONSE>\n</APPLIANCE_LIST_OUTPUT>\n").Append(Xml.Confidential);
+        Xml.Tail(sb.Append("  </RESPONSE>\n</APPLIANCE_LIST_OUTPUT>\n"), s2.Evaluation);
         await Respond.XmlText(req, 200, sb.ToString()).ConfigureAwait(false);
     }
 
@@ -160,8 +158,7 @@ internal sealed partial class Handlers
             return;
         }
 
-        var sb = new StringBuilder(Xml.Prolog)
-            .Append(Xml.Doctype("NETWORK_LIST_OUTPUT", req.BaseUrl, "/api/2.0/fo/network/network_list_output.dtd"))
+        var sb = Xml.Head(new StringBuilder(), "NETWORK_LIST_OUTPUT", req.BaseUrl, "/api/2.0/fo/network/network_list_output.dtd", Scenario.Subscription.Evaluation)
             .Append("<NETWORK_LIST_OUTPUT>\n  <RESPONSE>\n    <DATETIME>").Append(Xml.Time(Now)).Append("</DATETIME>\n");
         if (Scenario.Networks.Count > 0)
         {
@@ -188,7 +185,7 @@ internal sealed partial class Handlers
             sb.Append("    </NETWORK_LIST>\n");
         }
 
-        sb.Append("  </RESPONSE>\n</NETWORK_LIST_OUTPUT>\n").Append(Xml.Confidential);
+        Xml.Tail(sb.Append("  </RESPONSE>\n</NETWORK_LIST_OUTPUT>\n"), Scenario.Subscription.Evaluation);
         await Respond.XmlText(req, 200, sb.ToString()).ConfigureAwait(false);
     }
 

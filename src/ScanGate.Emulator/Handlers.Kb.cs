@@ -36,22 +36,55 @@ internal sealed partial class Handlers
             return;
         }
 
+        var patchable = req.Get("is_patchable");
+        if (patchable is not (null or "0" or "1"))
+        {
+            await Error(req, 400, "1905", $"parameter is_patchable has invalid value: {patchable} (expected 0 or 1)").ConfigureAwait(false);
+            return;
+        }
+
+        var now = Now;
+        var dates = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        foreach (var name in KbDateFilters)
+        {
+            if (req.Get(name) is { } text)
+            {
+                if (!TryParseQualysDate(text, out var at))
+                {
+                    await Error(req, 400, "1905", $"parameter {name} has invalid value: {text} (expected YYYY-MM-DD[THH:MM:SSZ])").ConfigureAwait(false);
+                    return;
+                }
+
+                dates[name] = at;
+            }
+        }
+
+        bool InDates(KbEntry e)
+        {
+            var modified = e.ServiceModifiedAt(now);
+            return (!dates.TryGetValue("published_after", out var pa) || e.Published >= pa)
+                && (!dates.TryGetValue("published_before", out var pb) || e.Published <= pb)
+                && (!dates.TryGetValue("last_modified_after", out var ma) || modified >= ma)
+                && (!dates.TryGetValue("last_modified_before", out var mb) || modified <= mb)
+                && (!dates.TryGetValue("last_modified_by_service_after", out var sa) || modified >= sa)
+                && (!dates.TryGetValue("last_modified_by_service_before", out var sb2) || modified <= sb2);
+        }
+
+        // A scenario QID does not exist before its publication.
         var matches = state.KnowledgeBase.Sorted.Where(e =>
-            (idRanges is null || idRanges.Any(r => e.Qid >= r.From && e.Qid <= r.To))
-            && (idMin is null || e.Qid >= idMin) && (idMax is null || e.Qid <= idMax));
+            e.IsPublishedAt(now)
+            && (idRanges is null || idRanges.Any(r => e.Qid >= r.From && e.Qid <= r.To))
+            && (idMin is null || e.Qid >= idMin) && (idMax is null || e.Qid <= idMax)
+            && (patchable is null || e.Patchable == (patchable == "1"))
+            && InDates(e));
 
         var http = req.Http;
         http.Response.StatusCode = 200;
         http.Response.ContentType = "application/xml";
-        var sb = new StringBuilder(KbFlushChars * 2);
-        sb.Append(Xml.Prolog);
-        if (Scenario.Subscription.Evaluation)
-        {
-            sb.Append(Xml.Evaluation);
-        }
-
-        sb.Append(Xml.Doctype("KNOWLEDGE_BASE_VULN_LIST_OUTPUT", req.BaseUrl, "/api/2.0/fo/knowledge_base/vuln/knowledge_base_vuln_list_output.dtd"))
-            .Append("<KNOWLEDGE_BASE_VULN_LIST_OUTPUT>\n  <RESPONSE>\n    <DATETIME>").Append(Xml.Time(Now)).Append("</DATETIME>\n");
+        var evaluation = Scenario.Subscription.Evaluation;
+        var sb = Xml.Head(new StringBuilder(KbFlushChars * 2), "KNOWLEDGE_BASE_VULN_LIST_OUTPUT", req.BaseUrl,
+            "/api/2.0/fo/knowledge_base/vuln/knowledge_base_vuln_list_output.dtd", evaluation);
+        sb.Append("<KNOWLEDGE_BASE_VULN_LIST_OUTPUT>\n  <RESPONSE>\n    <DATETIME>").Append(Xml.Time(now)).Append("</DATETIME>\n");
         if (Scenario.Subscription.KeepAliveComments)
         {
             sb.Append("<!-- keep-alive for KNOWLEDGE_BASE_VULN_LIST_OUTPUT  -->\n");
@@ -61,7 +94,8 @@ internal sealed partial class Handlers
         long? next = null;
         foreach (var e in matches)
         {
-            if (limit is { } max && count == max)
+            // truncation_limit=0 means no limit.
+            if (limit is > 0 and var max && count == max)
             {
                 next = e.Qid;
                 break;
@@ -78,7 +112,7 @@ internal sealed partial class Handlers
             }
             else
             {
-                AppendVuln(sb, e, details == "All");
+                AppendVuln(sb, e, details == "All", now);
             }
 
             if (sb.Length > KbFlushChars)
@@ -97,13 +131,22 @@ internal sealed partial class Handlers
             AppendTruncationWarning(sb, req, limit!.Value, nextId);
         }
 
-        sb.Append("  </RESPONSE>\n</KNOWLEDGE_BASE_VULN_LIST_OUTPUT>\n").Append(Xml.Confidential);
+        Xml.Tail(sb.Append("  </RESPONSE>\n</KNOWLEDGE_BASE_VULN_LIST_OUTPUT>\n"), evaluation);
         await WriteAsync(http, sb).ConfigureAwait(false);
     }
 
+    private static readonly string[] KbDateFilters =
+    [
+        "published_after", "published_before", "last_modified_after", "last_modified_before",
+        "last_modified_by_service_after", "last_modified_by_service_before",
+    ];
+
     private static void AppendTruncationWarning(StringBuilder sb, Req req, long limit, long nextId)
     {
-        var query = string.Join("&", req.P.Where(p => p.Key != "id_min").Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
+        // Like the real URL, it may carry a parameter the caller never sent (truncation_limit): follow it verbatim.
+        var parameters = req.P.Where(p => p.Key is not ("id_min" or "truncation_limit"))
+            .Append(new("truncation_limit", limit.ToString(CultureInfo.InvariantCulture)));
+        var query = string.Join("&", parameters.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
         var url = $"{req.BaseUrl}{req.Path}?{query}&id_min={nextId.ToString(CultureInfo.InvariantCulture)}";
         sb.Append("    <WARNING>\n      <CODE>1980</CODE>\n      <TEXT>").Append(Num(limit))
             .Append(" record limit exceeded. Use URL to get next batch of results.</TEXT>\n      <URL>").Append(Xml.CData(url))
@@ -160,7 +203,11 @@ internal sealed partial class Handlers
         return true;
     }
 
-    private static void AppendVuln(StringBuilder sb, KbEntry e, bool all)
+    /// <summary>
+    /// One VULN in DTD order. <c>details=Basic</c> (the default) already carries DIAGNOSIS, CONSEQUENCE and SOLUTION,
+    /// as recorded real traffic shows (the docs suggest only All does); All adds CORRELATION and the CVSS sub-scores.
+    /// </summary>
+    private static void AppendVuln(StringBuilder sb, KbEntry e, bool all, DateTimeOffset now)
     {
         const string I = "        ";
         sb.Append("      <VULN>\n")
@@ -169,14 +216,39 @@ internal sealed partial class Handlers
             .Append(I).Append("<SEVERITY_LEVEL>").Append(e.Severity).Append("</SEVERITY_LEVEL>\n")
             .Append(I).Append("<TITLE>\n").Append(I).Append("  ").Append(Xml.CData(e.Title)).Append('\n').Append(I).Append("</TITLE>\n")
             .Append(I).Append("<CATEGORY>").Append(Xml.Escape(e.Category)).Append("</CATEGORY>\n")
-            .Append(I).Append("<LAST_SERVICE_MODIFICATION_DATETIME>").Append(Xml.Time(e.Published.AddDays(3))).Append("</LAST_SERVICE_MODIFICATION_DATETIME>\n")
-            .Append(I).Append("<PUBLISHED_DATETIME>").Append(Xml.Time(e.Published)).Append("</PUBLISHED_DATETIME>\n")
-            .Append(I).Append("<PATCHABLE>").Append(e.Patchable ? '1' : '0').Append("</PATCHABLE>\n");
-        if (e.VendorReference is { } vendor)
+            .Append(I).Append("<LAST_SERVICE_MODIFICATION_DATETIME>").Append(Xml.Time(e.ServiceModifiedAt(now))).Append("</LAST_SERVICE_MODIFICATION_DATETIME>\n")
+            .Append(I).Append("<PUBLISHED_DATETIME>").Append(Xml.Time(e.Published)).Append("</PUBLISHED_DATETIME>\n");
+        if (e.Bugtraq.Count > 0)
+        {
+            sb.Append(I).Append("<BUGTRAQ_LIST>\n");
+            foreach (var bid in e.Bugtraq)
+            {
+                sb.Append(I).Append("  <BUGTRAQ>\n").Append(I).Append("    <ID>").Append(Xml.CData(Num(bid))).Append("</ID>\n")
+                    .Append(I).Append("    <URL>").Append(Xml.CData("http://www.securityfocus.com/bid/" + Num(bid))).Append("</URL>\n")
+                    .Append(I).Append("  </BUGTRAQ>\n");
+            }
+
+            sb.Append(I).Append("</BUGTRAQ_LIST>\n");
+        }
+
+        sb.Append(I).Append("<PATCHABLE>").Append(e.Patchable ? '1' : '0').Append("</PATCHABLE>\n");
+        if (e.Software.Count > 0)
+        {
+            sb.Append(I).Append("<SOFTWARE_LIST>\n");
+            foreach (var (product, vendor) in e.Software)
+            {
+                sb.Append(I).Append("  <SOFTWARE>\n").Append(I).Append("    <PRODUCT>").Append(Xml.CData(product)).Append("</PRODUCT>\n")
+                    .Append(I).Append("    <VENDOR>").Append(Xml.CData(vendor)).Append("</VENDOR>\n").Append(I).Append("  </SOFTWARE>\n");
+            }
+
+            sb.Append(I).Append("</SOFTWARE_LIST>\n");
+        }
+
+        if (e.VendorReference is { } vendorReference)
         {
             sb.Append(I).Append("<VENDOR_REFERENCE_LIST>\n").Append(I).Append("  <VENDOR_REFERENCE>\n")
-                .Append(I).Append("    <ID>").Append(Xml.CData(vendor)).Append("</ID>\n")
-                .Append(I).Append("    <URL>").Append(Xml.CData("https://vendor.example/advisories/" + Uri.EscapeDataString(vendor))).Append("</URL>\n")
+                .Append(I).Append("    <ID>").Append(Xml.CData(vendorReference)).Append("</ID>\n")
+                .Append(I).Append("    <URL>").Append(Xml.CData("https://vendor.example/advisories/" + Uri.EscapeDataString(vendorReference))).Append("</URL>\n")
                 .Append(I).Append("  </VENDOR_REFERENCE>\n").Append(I).Append("</VENDOR_REFERENCE_LIST>\n");
         }
 
@@ -193,21 +265,18 @@ internal sealed partial class Handlers
             sb.Append(I).Append("</CVE_LIST>\n");
         }
 
-        if (all)
+        sb.Append(I).Append("<DIAGNOSIS>").Append(Xml.CData(e.Threat)).Append("</DIAGNOSIS>\n")
+            .Append(I).Append("<CONSEQUENCE>").Append(Xml.CData(e.Impact)).Append("</CONSEQUENCE>\n")
+            .Append(I).Append("<SOLUTION>").Append(Xml.CData(e.Solution)).Append("</SOLUTION>\n");
+        if (all && e.Exploitability is not null && e.Cves.Length > 0)
         {
-            sb.Append(I).Append("<DIAGNOSIS>").Append(Xml.CData(e.Threat)).Append("</DIAGNOSIS>\n")
-                .Append(I).Append("<CONSEQUENCE>").Append(Xml.CData(e.Impact)).Append("</CONSEQUENCE>\n")
-                .Append(I).Append("<SOLUTION>").Append(Xml.CData(e.Solution)).Append("</SOLUTION>\n");
-            if (e.Exploitability is not null && e.Cves.Length > 0)
-            {
-                sb.Append(I).Append("<CORRELATION>\n").Append(I).Append("  <EXPLOITS>\n").Append(I).Append("    <EXPLT_SRC>\n")
-                    .Append(I).Append("      <SRC_NAME>").Append(Xml.CData("nvd")).Append("</SRC_NAME>\n")
-                    .Append(I).Append("      <EXPLT_LIST>\n").Append(I).Append("        <EXPLT>\n")
-                    .Append(I).Append("          <REF>").Append(Xml.CData(e.Cves[0])).Append("</REF>\n")
-                    .Append(I).Append("          <DESC>").Append(Xml.CData(e.Exploitability)).Append("</DESC>\n")
-                    .Append(I).Append("        </EXPLT>\n").Append(I).Append("      </EXPLT_LIST>\n")
-                    .Append(I).Append("    </EXPLT_SRC>\n").Append(I).Append("  </EXPLOITS>\n").Append(I).Append("</CORRELATION>\n");
-            }
+            sb.Append(I).Append("<CORRELATION>\n").Append(I).Append("  <EXPLOITS>\n").Append(I).Append("    <EXPLT_SRC>\n")
+                .Append(I).Append("      <SRC_NAME>").Append(Xml.CData("nvd")).Append("</SRC_NAME>\n")
+                .Append(I).Append("      <EXPLT_LIST>\n").Append(I).Append("        <EXPLT>\n")
+                .Append(I).Append("          <REF>").Append(Xml.CData(e.Cves[0])).Append("</REF>\n")
+                .Append(I).Append("          <DESC>").Append(Xml.CData(e.Exploitability)).Append("</DESC>\n")
+                .Append(I).Append("        </EXPLT>\n").Append(I).Append("      </EXPLT_LIST>\n")
+                .Append(I).Append("    </EXPLT_SRC>\n").Append(I).Append("  </EXPLOITS>\n").Append(I).Append("</CORRELATION>\n");
         }
 
         if (e.CvssBase is { } v2)
@@ -240,9 +309,32 @@ internal sealed partial class Handlers
                 .Append(I).Append("</CVSS_V3>\n");
         }
 
-        sb.Append(I).Append("<PCI_FLAG>").Append(e.Pci ? '1' : '0').Append("</PCI_FLAG>\n")
-            .Append(I).Append("<DISCOVERY>\n").Append(I).Append("  <REMOTE>1</REMOTE>\n")
-            .Append(I).Append("  <ADDITIONAL_INFO>").Append(e.Patchable ? "Patch Available" : "").Append(e.Exploitability is null ? "" : ", Exploit Available").Append("</ADDITIONAL_INFO>\n")
+        sb.Append(I).Append("<PCI_FLAG>").Append(e.Pci ? '1' : '0').Append("</PCI_FLAG>\n");
+        if (e.ThreatIntel.Count > 0)
+        {
+            sb.Append(I).Append("<THREAT_INTELLIGENCE>\n");
+            foreach (var id in e.ThreatIntel)
+            {
+                sb.Append(I).Append("  <THREAT_INTEL id=\"").Append(id).Append("\">").Append(Xml.CData(ThreatIntelligence.Name(id))).Append("</THREAT_INTEL>\n");
+            }
+
+            sb.Append(I).Append("</THREAT_INTELLIGENCE>\n");
+        }
+
+        sb.Append(I).Append("<DISCOVERY>\n").Append(I).Append("  <REMOTE>").Append(e.Remote ? '1' : '0').Append("</REMOTE>\n");
+        if (e.AuthTypes.Count > 0)
+        {
+            sb.Append(I).Append("  <AUTH_TYPE_LIST>\n");
+            foreach (var authType in e.AuthTypes)
+            {
+                sb.Append(I).Append("    <AUTH_TYPE>").Append(Xml.Escape(authType)).Append("</AUTH_TYPE>\n");
+            }
+
+            sb.Append(I).Append("  </AUTH_TYPE_LIST>\n");
+        }
+
+        var info = string.Join(", ", new[] { e.Patchable ? "Patch Available" : null, e.Exploitability is null ? null : "Exploit Available" }.OfType<string>());
+        sb.Append(I).Append("  <ADDITIONAL_INFO>").Append(info).Append("</ADDITIONAL_INFO>\n")
             .Append(I).Append("</DISCOVERY>\n")
             .Append("      </VULN>\n");
     }

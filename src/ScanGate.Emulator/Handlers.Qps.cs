@@ -99,7 +99,7 @@ internal sealed partial class Handlers
             data.Add("AwsAssetDataConnector", item);
         }
 
-        await QpsRespondAsync(req, "awsassetdataconnector.xsd", page.Count, offset - 1 + page.Count < all.Count, data, asDataChildren: true).ConfigureAwait(false);
+        await QpsRespondAsync(req, "2.0/am/awsassetdataconnector.xsd", page.Count, offset - 1 + page.Count < all.Count, data, asDataChildren: true).ConfigureAwait(false);
     }
 
     private bool MatchConnector(ConnectorRuntime c, Criterion cr)
@@ -174,7 +174,7 @@ internal sealed partial class Handlers
             return;
         }
 
-        await QpsRespondAsync(req, "awsassetdataconnector.xsd", 1, null, new QpsObject().Add(element, obj), asDataChildren: true).ConfigureAwait(false);
+        await QpsRespondAsync(req, "2.0/am/awsassetdataconnector.xsd", 1, null, new QpsObject().Add(element, obj), asDataChildren: true).ConfigureAwait(false);
     }
 
     private QpsObject ConnectorObject(ConnectorRuntime c)
@@ -254,7 +254,7 @@ internal sealed partial class Handlers
             data.Add("HostAsset", item);
         }
 
-        await QpsRespondAsync(req, "hostasset.xsd", page.Count, offset - 1 + page.Count < assets.Count, data, asDataChildren: true).ConfigureAwait(false);
+        await QpsRespondAsync(req, "2.0/am/hostasset.xsd", page.Count, offset - 1 + page.Count < assets.Count, data, asDataChildren: true).ConfigureAwait(false);
     }
 
     private QpsObject HostAssetObject(ScenarioInstance instance, ScenarioConnector connector, long assetId, long qwebHostId, ScenarioHost? host)
@@ -352,9 +352,11 @@ internal sealed partial class Handlers
     private static Task QpsErrorAsync(Req req, string code, string message, string resolution)
     {
         var details = new QpsObject().Add("errorMessage", message).Add("errorResolution", resolution);
-        return QpsRespondAsync(req, "hostasset.xsd", null, null, new QpsObject().Add("responseErrorDetails", details), asDataChildren: false, code);
+        return QpsRespondAsync(req, "2.0/am/hostasset.xsd", null, null, new QpsObject().Add("responseErrorDetails", details), asDataChildren: false, code);
     }
 
+    /// <summary>A ServiceResponse; <paramref name="xsd"/> is the schema path under <c>/qps/xsd/</c>: <c>2.0/am/hostasset.xsd</c>,
+    /// or <c>version.xsd</c> for the portal version (as recorded).</summary>
     private static Task QpsRespondAsync(Req req, string xsd, int? count, bool? hasMore, QpsObject payload, bool asDataChildren, string code = "SUCCESS")
     {
         if (req.WantsJson)
@@ -407,7 +409,7 @@ internal sealed partial class Handlers
 
         var sb = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
             .Append("<ServiceResponse xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:noNamespaceSchemaLocation=\"")
-            .Append(req.BaseUrl).Append("/qps/xsd/2.0/am/").Append(xsd).Append("\">\n")
+            .Append(req.BaseUrl).Append("/qps/xsd/").Append(xsd).Append("\">\n")
             .Append("  <responseCode>").Append(code).Append("</responseCode>\n");
         if (count is { } n)
         {

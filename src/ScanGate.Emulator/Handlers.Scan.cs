@@ -235,19 +235,22 @@ internal sealed partial class Handlers
         }
 
         var title2 = req.Get("scan_title");
+        var forced = req.Fault("scan_state");
         ScanRecord scan;
         lock (state.Sync)
         {
             var id = state.NextScanId();
             var now = Now;
-            var alive = new List<(ScenarioHost, int)>();
+            var alive = new List<ScannedHost>();
             foreach (var host in Scenario.Hosts.Where(h => h.Alive))
             {
-                if (IpRange.TryParseAddress(host.Ip, out var ip) && target.Any(r => r.Contains(ip)))
+                // A host that changed its IP answers on the address it has at launch only.
+                var identity = host.IdentityAt(now);
+                if (IpRange.TryParseAddress(identity.Ip, out var ip) && target.Any(r => r.Contains(ip)))
                 {
-                    var n = state.HostScanCounts.GetValueOrDefault(ip) + 1;
-                    state.HostScanCounts[ip] = n;
-                    alive.Add((host, n));
+                    var n = state.HostScanCounts.GetValueOrDefault(host) + 1;
+                    state.HostScanCounts[host] = n;
+                    alive.Add(new ScannedHost(host, n, identity));
                 }
             }
 
@@ -265,13 +268,16 @@ internal sealed partial class Handlers
                 NetworkName = networkName,
                 Priority = priority,
                 AliveHosts = alive,
-                Fate = req.Http.Items[ScanFateKey] as string,
+                Fate = req.Faults.FirstOrDefault(f => f.Kind is "scan_error" or "scan_canceled" or "scan_stuck_queued" or "scan_stuck_paused")?.Kind["scan_".Length..],
+                ForcedState = forced?.State,
+                ForcedSubState = forced?.SubState,
             };
             state.Scans.Add(scan);
         }
 
+        // As recorded (2023): the launch answer points at the launch DTD and has no trailing comment.
         await Respond.SimpleReturn(req, 200, null, "New vm scan launched",
-            [("ID", Num(scan.Id)), ("REFERENCE", scan.Ref)], Now).ConfigureAwait(false);
+            [("ID", Num(scan.Id)), ("REFERENCE", scan.Ref)], Now, dtdPath: "/api/2.0/fo/scan/dtd/launch_output.dtd").ConfigureAwait(false);
     }
 
     private List<IpRange>? ResolveEc2Targets(Req req, out string? error)
@@ -434,20 +440,50 @@ internal sealed partial class Handlers
         await Respond.SimpleReturn(req, 200, null, text, [("ID", Num(scan.Id)), ("REFERENCE", scan.Ref)], Now).ConfigureAwait(false);
     }
 
+    private static readonly HashSet<string> ListParameters = new(StringComparer.Ordinal)
+    {
+        "action", "echo_request", "scan_ref", "state", "processed", "type", "target", "user_login", "launched_after_datetime",
+        "launched_before_datetime", "scan_type", "client_id", "client_name", "show_ags", "show_op", "show_status", "show_last",
+        "ignore_target", "pci_only",
+    };
+
+    private static readonly string[] ListStates = ["Running", "Paused", "Canceled", "Finished", "Error", "Queued", "Loading", "Submitted"];
+
+    /// <summary>
+    /// <c>action=list</c>, with the filters a poll for many scans needs (qualys-api.md §3.2): <c>scan_ref</c> as a
+    /// comma-separated list, <c>state</c>, <c>processed</c>, <c>launched_after_datetime</c>/<c>_before_</c> (30 days
+    /// by default), <c>type</c>, <c>target</c>, <c>user_login</c>, <c>show_status</c>, <c>show_op</c>,
+    /// <c>show_last</c>, <c>ignore_target</c>.
+    /// </summary>
     private async Task ListScansAsync(Req req)
     {
         var now = Now;
+        var unknown = req.P.Keys.Where(k => !ListParameters.Contains(k)).Order(StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0)
+        {
+            await Error(req, 400, "1901", $"Unrecognized parameter(s): {string.Join(",", unknown)}").ConfigureAwait(false);
+            return;
+        }
+
         var states = req.Get("state")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        var validStates = new[] { "Running", "Paused", "Canceled", "Finished", "Error", "Queued", "Loading", "Submitted" };
-        if (states?.FirstOrDefault(s => !validStates.Contains(s, StringComparer.Ordinal)) is { } badState)
+        if (states?.FirstOrDefault(s => !ListStates.Contains(s, StringComparer.Ordinal)) is { } badState)
         {
             await Error(req, 400, "1905", $"parameter state has invalid value: {badState}").ConfigureAwait(false);
             return;
         }
 
-        if (req.Get("processed") is { } processed && processed is not ("0" or "1"))
+        foreach (var flag in new[] { "processed", "show_status", "show_op", "show_ags", "show_last", "ignore_target", "echo_request", "pci_only" })
         {
-            await Error(req, 400, "1905", $"parameter processed has invalid value: {processed} (expected 0 or 1)").ConfigureAwait(false);
+            if (req.Get(flag) is { } value && value is not ("0" or "1"))
+            {
+                await Error(req, 400, "1905", $"parameter {flag} has invalid value: {value} (expected 0 or 1)").ConfigureAwait(false);
+                return;
+            }
+        }
+
+        if (req.Get("type") is { } typeText && typeText is not ("On-Demand" or "Scheduled" or "API"))
+        {
+            await Error(req, 400, "1905", $"parameter type has invalid value: {typeText} (expected On-Demand, Scheduled or API)").ConfigureAwait(false);
             return;
         }
 
@@ -465,44 +501,71 @@ internal sealed partial class Handlers
             return;
         }
 
-        var rows = new List<(ScanRecord Scan, ScanStatus Status)>();
+        List<IpRange>? targetFilter = null;
+        if (req.Get("target") is { } targetText && !IpRange.TryParseList(targetText, out targetFilter, out var badTarget))
+        {
+            await Error(req, 400, "1905", $"parameter target has invalid value: {badTarget} (Invalid IP.)").ConfigureAwait(false);
+            return;
+        }
+
+        HashSet<string>? refs = null;
+        if (req.Get("scan_ref") is { } refText)
+        {
+            refs = new HashSet<string>(refText.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
+            if (refs.FirstOrDefault(r => !r.StartsWith("scan/", StringComparison.Ordinal)) is { } badRef)
+            {
+                await Error(req, 400, "1905", $"parameter scan_ref has invalid value: {badRef} (expected scan/<id>)").ConfigureAwait(false);
+                return;
+            }
+        }
+
+        // A scan_state fault on a list call changes what this one answer says, for every scan in it.
+        var shown = req.Fault("scan_state");
+        var rows = new List<(ScanRecord Scan, ScanStatus Status, string? SubState)>();
         lock (state.Sync)
         {
             foreach (var scan in state.Scans)
             {
-                if (scan.Deleted || (req.Get("scan_ref") is { } wanted && !string.Equals(wanted, scan.Ref, StringComparison.Ordinal))
+                if (scan.Deleted || (refs is not null && !refs.Contains(scan.Ref))
                     || scan.Launched < after || scan.Launched > before
                     || (req.Get("user_login") is { } login && !string.Equals(login, scan.UserLogin, StringComparison.Ordinal))
-                    || (req.Get("type") is { } type && type != "API"))
+                    || (req.Get("type") is { } type && type != "API")
+                    || (targetFilter is not null && !targetFilter.All(t => scan.Target.Any(r => r.Contains(t.First) && r.Contains(t.Last)))))
                 {
                     continue;
                 }
 
                 var status = ScanMachine.Evaluate(scan, Scenario.Timings, now);
+                var subState = SubState(scan, status);
+                if (shown is not null)
+                {
+                    status = status with { State = shown.State ?? status.State };
+                    subState = shown.SubState ?? subState;
+                }
+
                 if ((states is not null && !states.Contains(status.State, StringComparer.Ordinal))
                     || (req.Get("processed") is { } p && p != (status.Processed ? "1" : "0")))
                 {
                     continue;
                 }
 
-                rows.Add((scan, status));
+                rows.Add((scan, status, subState));
             }
         }
 
-        var sb = new StringBuilder();
-        sb.Append(Xml.Prolog);
-        if (Scenario.Subscription.Evaluation)
+        var ordered = rows.OrderByDescending(r => r.Scan.Launched).ThenByDescending(r => r.Scan.Id).ToList();
+        if (req.Flag("show_last") && ordered.Count > 1)
         {
-            sb.Append(Xml.Evaluation);
+            ordered.RemoveRange(1, ordered.Count - 1);
         }
 
         var version = req.Path.StartsWith("/api/3.0", StringComparison.Ordinal) ? "3.0" : "2.0";
-        sb.Append(Xml.Doctype("SCAN_LIST_OUTPUT", req.BaseUrl, $"/api/{version}/fo/scan/scan_list_output.dtd"));
+        var sb = Xml.Head(new StringBuilder(), "SCAN_LIST_OUTPUT", req.BaseUrl, $"/api/{version}/fo/scan/scan_list_output.dtd", Scenario.Subscription.Evaluation);
         sb.Append("<SCAN_LIST_OUTPUT>\n  <RESPONSE>\n    <DATETIME>").Append(Xml.Time(now)).Append("</DATETIME>\n");
-        if (rows.Count > 0)
+        if (ordered.Count > 0)
         {
             sb.Append("    <SCAN_LIST>\n");
-            foreach (var (scan, status) in rows.OrderByDescending(r => r.Scan.Launched))
+            foreach (var (scan, status, subState) in ordered)
             {
                 sb.Append("      <SCAN>\n");
                 sb.Append("        <ID>").Append(Num(scan.Id)).Append("</ID>\n");
@@ -516,16 +579,20 @@ internal sealed partial class Handlers
                 sb.Append("        <PROCESSED>").Append(status.Processed ? '1' : '0').Append("</PROCESSED>\n");
                 if (req.Get("show_status") != "0")
                 {
-                    sb.Append("        <STATUS>\n          <STATE>").Append(status.State).Append("</STATE>\n");
-                    if (SubState(scan, status) is { } sub)
+                    sb.Append("        <STATUS>\n          <STATE>").Append(Xml.Escape(status.State)).Append("</STATE>\n");
+                    if (subState is not null)
                     {
-                        sb.Append("          <SUB_STATE>").Append(sub).Append("</SUB_STATE>\n");
+                        sb.Append("          <SUB_STATE>").Append(Xml.Escape(subState)).Append("</SUB_STATE>\n");
                     }
 
                     sb.Append("        </STATUS>\n");
                 }
 
-                sb.Append("        <TARGET>\n          ").Append(Xml.CData(scan.TargetText)).Append("\n        </TARGET>\n");
+                if (!req.Flag("ignore_target"))
+                {
+                    sb.Append("        <TARGET>\n          ").Append(Xml.CData(scan.TargetText)).Append("\n        </TARGET>\n");
+                }
+
                 if (req.Flag("show_op"))
                 {
                     var isDefault = Scenario.OptionProfiles.FirstOrDefault(o => o.Title == scan.OptionProfile)?.Default == true;
@@ -539,12 +606,17 @@ internal sealed partial class Handlers
             sb.Append("    </SCAN_LIST>\n");
         }
 
-        sb.Append("  </RESPONSE>\n</SCAN_LIST_OUTPUT>\n").Append(Xml.Confidential);
+        Xml.Tail(sb.Append("  </RESPONSE>\n</SCAN_LIST_OUTPUT>\n"), Scenario.Subscription.Evaluation);
         await Respond.XmlText(req, 200, sb.ToString()).ConfigureAwait(false);
     }
 
     private string? SubState(ScanRecord scan, ScanStatus status)
     {
+        if (scan.ForcedSubState is { } forced && status.State != "Submitted" && status.State != "Queued")
+        {
+            return forced;
+        }
+
         if (status.State != "Finished")
         {
             return null;
@@ -555,7 +627,7 @@ internal sealed partial class Handlers
             return "No_Host";
         }
 
-        return scan.AliveHosts.Any(h => HostDetections.HasVulns(h.Host, h.HostScanNumber, state.KnowledgeBase)) ? null : "No_Vuln";
+        return scan.AliveHosts.Any(h => HostDetections.HasVulns(h, scan, state.KnowledgeBase)) ? null : "No_Vuln";
     }
 
     private static bool TryParseQualysDate(string text, out DateTimeOffset value) =>

@@ -9,7 +9,6 @@ namespace ScanGate.Emulator;
 /// <summary>The Qualys endpoints. Split by area across partial files.</summary>
 internal sealed partial class Handlers(EmulatorState state)
 {
-    public const string ScanFateKey = "scangate.scanFate";
     public const string ConnectorFaultKey = "scangate.connectorFault";
 
     private Scenario Scenario => state.Scenario;
@@ -78,28 +77,33 @@ internal sealed partial class Handlers(EmulatorState state)
 
         if (user is null)
         {
-            await Respond.SimpleReturn(req, 401, "2000", "Bad Login/Password", now: Now).ConfigureAwait(false);
+            await AccountErrorAsync(req, "2000").ConfigureAwait(false);
             return false;
         }
 
-        switch (AccountState(user))
+        var refusal = AccountState(user) switch
         {
-            case "expired":
-                await Respond.SimpleReturn(req, 200, "2001", "This account has expired.", now: Now).ConfigureAwait(false);
-                return false;
-            case "inactive":
-                await Respond.SimpleReturn(req, 401, "2002", "User account is inactive", now: Now).ConfigureAwait(false);
-                return false;
-            case "registration_pending":
-                await Respond.SimpleReturn(req, 409, "2003", "Registration must be completed before API requests will be served for this account", now: Now).ConfigureAwait(false);
-                return false;
-            case "license":
-                await Respond.SimpleReturn(req, 403, "2012", "User license is not authorized to run this API", now: Now).ConfigureAwait(false);
-                return false;
+            "expired" => "2001",
+            "inactive" => "2002",
+            "registration_pending" => "2003",
+            "license" => "2012",
+            _ => null,
+        };
+        if (refusal is not null)
+        {
+            await AccountErrorAsync(req, refusal).ConfigureAwait(false);
+            return false;
         }
 
         req.User = user;
         return true;
+    }
+
+    /// <summary>An authentication or account error, as recorded: <c>text/xml;charset=UTF-8</c>, with its prolog (not a 400).</summary>
+    internal Task AccountErrorAsync(Req req, string code, string? text = null)
+    {
+        var error = ErrorCodes.Get(code);
+        return Respond.SimpleReturn(req, error.Status, error.Code, text ?? error.Text, now: Now, contentType: Respond.AuthErrorContentType);
     }
 
     public async Task<bool> QpsAuthenticateAsync(Req req)
@@ -179,7 +183,7 @@ internal sealed partial class Handlers(EmulatorState state)
                 var user = CheckPassword(req.Get("username"), req.Get("password"));
                 if (user is null)
                 {
-                    await Respond.SimpleReturn(req, 401, "2000", "Bad Login/Password", now: Now).ConfigureAwait(false);
+                    await AccountErrorAsync(req, "2000").ConfigureAwait(false);
                     return;
                 }
 
@@ -204,7 +208,7 @@ internal sealed partial class Handlers(EmulatorState state)
 
                 if (!known)
                 {
-                    await Respond.SimpleReturn(req, 401, "2000", "Bad Login/Password", now: Now).ConfigureAwait(false);
+                    await AccountErrorAsync(req, "2000").ConfigureAwait(false);
                     return;
                 }
 
@@ -222,16 +226,13 @@ internal sealed partial class Handlers(EmulatorState state)
     private Task AboutAsync(Req req)
     {
         var s = Scenario.Subscription;
-        var body = new StringBuilder()
-            .Append(Xml.Prolog)
-            .Append(Xml.Doctype("ABOUT", req.BaseUrl, "/about.dtd"))
+        var sb = Xml.Head(new StringBuilder(), "ABOUT", req.BaseUrl, "/about.dtd", s.Evaluation)
             .Append("<ABOUT>\n  <API-VERSION MAJOR=\"2\" MINOR=\"0\" />\n  <WEB-VERSION>").Append(Xml.Escape(s.WebVersion))
             .Append("</WEB-VERSION>\n  <SCANNER-VERSION>").Append(Xml.Escape(s.ScannerVersion))
             .Append("</SCANNER-VERSION>\n  <VULNSIGS-VERSION>").Append(Xml.Escape(s.VulnsigsVersion))
             .Append("</VULNSIGS-VERSION>\n</ABOUT>\n")
-            .Append("<!-- Generated for username=\"").Append(Xml.Escape(req.User)).Append("\" date=\"").Append(Xml.Time(Now)).Append("\" -->\n")
-            .Append(Xml.Confidential)
-            .ToString();
+            .Append("<!-- Generated for username=\"").Append(Xml.Escape(req.User)).Append("\" date=\"").Append(Xml.Time(Now)).Append("\" -->\n");
+        var body = Xml.Tail(sb, s.Evaluation).ToString();
         return Respond.XmlText(req, 200, body);
     }
 

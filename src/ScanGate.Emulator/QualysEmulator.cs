@@ -43,7 +43,21 @@ public sealed class QualysEmulator : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(options), options.Speed, "speed: must be a positive number");
         }
 
+        if (options.Limits is { } limits)
+        {
+            limits.Validate("limits");
+        }
+
         var scenario = Scenario.Load(options);
+        if (options.Limits is { } startup)
+        {
+            scenario.Limits.Default = startup;
+            foreach (var path in scenario.Limits.Paths.Keys.ToList())
+            {
+                scenario.Limits.Paths[path] = startup;
+            }
+        }
+
         var clock = new VirtualClock(options.Time ?? TimeProvider.System, options.Speed);
         var state = new EmulatorState(scenario, clock);
 
@@ -69,6 +83,8 @@ public sealed class QualysEmulator : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _stopped, 1) == 0)
         {
+            // Hanging and stalled answers end first, so shutdown does not wait for clients that never give up.
+            await State.Stopping.CancelAsync().ConfigureAwait(false);
             await _app.StopAsync(cancellationToken).ConfigureAwait(false);
         }
     }
@@ -77,5 +93,6 @@ public sealed class QualysEmulator : IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        State.Stopping.Dispose();
     }
 }

@@ -7,6 +7,11 @@ internal enum LimitOutcome
     RateExceeded,
 }
 
+/// <summary>
+/// A limiter verdict. <c>Running</c> is <c>X-Concurrency-Limit-Running</c>: the other calls of this API in flight.
+/// Recorded real traffic shows 0 on a lone call (the docs say "including this one", but the recordings win); a 1960
+/// refusal shows the calls that hold the slots.
+/// </summary>
 internal readonly record struct LimitDecision(LimitOutcome Outcome, LimitSpec Spec, int Running, int Remaining, int ToWaitSeconds);
 
 /// <summary>
@@ -58,8 +63,8 @@ internal sealed class RateLimiter(ScenarioLimits limits)
             }
 
             bucket.Calls.Enqueue(now);
-            bucket.Running++;
-            return new LimitDecision(LimitOutcome.Allowed, spec, bucket.Running, spec.Limit - bucket.Calls.Count, 0);
+            var others = bucket.Running++;
+            return new LimitDecision(LimitOutcome.Allowed, spec, others, spec.Limit - bucket.Calls.Count, 0);
         }
     }
 

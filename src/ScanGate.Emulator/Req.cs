@@ -18,6 +18,14 @@ internal sealed class Req
     /// <summary>Delay from <c>slow</c> faults, spent while holding the concurrency slot.</summary>
     public double SlowSeconds { get; set; }
 
+    /// <summary>The fault rules firing on this call; handlers act on the kinds that change an answer's content.</summary>
+    public IReadOnlyList<FaultRule> Faults { get; set; } = [];
+
+    public FaultRule? Fault(string kind) => Faults.FirstOrDefault(f => f.Kind == kind);
+
+    /// <summary>The connection was dropped on purpose (reset, truncation, a hang the client gave up on).</summary>
+    public bool Aborted { get; set; }
+
     public string? Get(string name) => P.TryGetValue(name, out var v) ? v : null;
 
     public bool Has(string name) => P.ContainsKey(name);
@@ -44,18 +52,23 @@ internal static class Respond
 
     public static Task XmlText(Req r, int status, string body) => Text(r.Http, status, "application/xml", body);
 
+    /// <summary>Content type of authentication errors as recorded (401/2000 and 200/2001).</summary>
+    public const string AuthErrorContentType = "text/xml;charset=UTF-8";
+
     /// <summary>
-    /// A SIMPLE_RETURN. Error bodies (status ≥ 400) have no XML prolog, as recorded from the real API.
+    /// A SIMPLE_RETURN as recorded from the real API: HTTP 400 bodies have no XML prolog (401, 200 and the others
+    /// do), and none has a trailing comment.
     /// </summary>
-    public static Task SimpleReturn(Req r, int status, string? code, string text, IEnumerable<(string Key, string Value)>? items = null, DateTimeOffset? now = null)
+    public static Task SimpleReturn(Req r, int status, string? code, string text, IEnumerable<(string Key, string Value)>? items = null,
+        DateTimeOffset? now = null, string dtdPath = "/api/2.0/simple_return.dtd", string contentType = "application/xml")
     {
         var sb = new StringBuilder();
-        if (status < 400)
+        if (status != 400)
         {
             sb.Append(Xml.Prolog);
         }
 
-        sb.Append(Xml.Doctype("SIMPLE_RETURN", r.BaseUrl, "/api/2.0/simple_return.dtd"));
+        sb.Append(Xml.Doctype("SIMPLE_RETURN", r.BaseUrl, dtdPath));
         sb.Append("<SIMPLE_RETURN>\n  <RESPONSE>\n");
         sb.Append("    <DATETIME>").Append(Xml.Time(now ?? DateTimeOffset.UnixEpoch)).Append("</DATETIME>\n");
         if (code is not null)
@@ -81,12 +94,7 @@ internal static class Respond
         }
 
         sb.Append("  </RESPONSE>\n</SIMPLE_RETURN>\n");
-        if (status < 400)
-        {
-            sb.Append(Xml.Confidential);
-        }
-
-        return XmlText(r, status, sb.ToString());
+        return Text(r.Http, status, contentType, sb.ToString());
     }
 
     public static string DurationText(int seconds)

@@ -18,10 +18,16 @@ internal sealed class ScanRecord
     public required int Priority { get; init; }
 
     /// <summary>Scenario hosts in the target that are alive, with this scan's ordinal for that host (1-based).</summary>
-    public required List<(ScenarioHost Host, int HostScanNumber)> AliveHosts { get; init; }
+    public required List<ScannedHost> AliveHosts { get; init; }
 
     /// <summary>error | canceled | stuck_queued | stuck_paused, from a fault; null = normal.</summary>
     public string? Fate { get; set; }
+
+    /// <summary>From a <c>scan_state</c> fault: the STATE shown from Running on (any text, unknown ones included).</summary>
+    public string? ForcedState { get; set; }
+
+    /// <summary>From a <c>scan_state</c> fault: the SUB_STATE shown from Running on.</summary>
+    public string? ForcedSubState { get; set; }
 
     public DateTimeOffset? CanceledAt { get; set; }
     public TimeSpan ElapsedAtCancel { get; set; }
@@ -63,6 +69,12 @@ internal static class ScanMachine
         if (elapsed < queuedEnd || scan.Fate == "stuck_queued")
         {
             return new ScanStatus(scan.PausedAt is null ? "Queued" : "Paused", false, "Pending", elapsed);
+        }
+
+        if (scan.ForcedState is { } forced)
+        {
+            var done = forced is "Finished" or "Canceled" or "Error" && elapsed >= processedAt;
+            return new ScanStatus(forced, done, RunDuration(elapsed < loadingEnd ? elapsed : loadingEnd, queuedEnd), elapsed);
         }
 
         if (scan.Fate == "stuck_paused" || scan.PausedAt is not null)
@@ -127,13 +139,21 @@ internal static class ScanMachine
     };
 }
 
+/// <summary>A scenario host as one scan saw it: its scan number (1-based, per host) and the address it had then.</summary>
+internal sealed record ScannedHost(ScenarioHost Host, int HostScanNumber, HostIdentity Identity);
+
 /// <summary>A detection as found on one host in one scan, joined with its KB entry.</summary>
-internal readonly record struct FoundDetection(KbEntry Kb, string? Port, string Protocol, bool Ssl, string? Results, string? TypeOverride, int Instance);
+internal readonly record struct FoundDetection(KbEntry Kb, string? Port, string Protocol, bool Ssl, string? Results, string? TypeOverride, int Instance,
+    bool Ignored = false, bool Disabled = false);
 
 internal static class HostDetections
 {
-    /// <summary>Detections of <paramref name="host"/> in its <paramref name="hostScanNumber"/>-th scan, lazily (generated ones are never stored).</summary>
-    public static IEnumerable<FoundDetection> For(ScenarioHost host, int hostScanNumber, KnowledgeBase kb)
+    /// <summary>
+    /// Detections of <paramref name="host"/> in its <paramref name="hostScanNumber"/>-th scan, launched at
+    /// <paramref name="launched"/>, lazily (generated ones are never stored). A QID published after the launch is
+    /// not found by that scan.
+    /// </summary>
+    public static IEnumerable<FoundDetection> For(ScenarioHost host, int hostScanNumber, KnowledgeBase kb, DateTimeOffset launched)
     {
         foreach (var d in host.Detections)
         {
@@ -142,13 +162,14 @@ internal static class HostDetections
                 continue;
             }
 
-            var entry = kb.Find(d.Qid);
-            if (entry is null)
+            // Existence is checked when the scenario loads.
+            var entry = kb.Find(d.Qid)!;
+            if (!entry.IsPublishedAt(launched))
             {
                 continue;
             }
 
-            yield return new FoundDetection(entry, d.Port, d.Protocol, d.Ssl, d.Results, d.Type, 0);
+            yield return new FoundDetection(entry, d.Port, d.Protocol, d.Ssl, d.Results, d.Type, 0, d.Ignored, d.Disabled);
         }
 
         if (host.Generate is { Count: > 0 } generate && kb.Vulnerabilities.Count > 0)
@@ -163,6 +184,9 @@ internal static class HostDetections
         }
     }
 
-    public static bool HasVulns(ScenarioHost host, int hostScanNumber, KnowledgeBase kb) =>
-        For(host, hostScanNumber, kb).Any(d => !d.Kb.IsIg);
+    public static IEnumerable<FoundDetection> For(ScannedHost scanned, ScanRecord scan, KnowledgeBase kb) =>
+        For(scanned.Host, scanned.HostScanNumber, kb, scan.Launched);
+
+    public static bool HasVulns(ScannedHost scanned, ScanRecord scan, KnowledgeBase kb) =>
+        For(scanned, scan, kb).Any(d => !d.Kb.IsIg);
 }

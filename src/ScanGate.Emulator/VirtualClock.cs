@@ -30,5 +30,8 @@ public sealed class VirtualClock
 
     public TimeProvider TimeProvider => _time;
 
+    /// <summary>The virtual time at start: scenario offsets such as <c>+90m</c> count from here.</summary>
+    public DateTimeOffset Start => _realStart;
+
     public void Advance(TimeSpan by) => Interlocked.Add(ref _offsetTicks, by.Ticks);
 }

@@ -6,7 +6,7 @@ namespace ScanGate.Emulator.Tests;
 public sealed class AuthAndErrorTests
 {
     [Fact]
-    public async Task Fo_WrongPassword_Is401WithSimpleReturn2000AndNoXmlProlog()
+    public async Task Fo_WrongPassword_Is401WithSimpleReturn2000AsRecorded()
     {
         await using var f = await EmulatorFixture.StartAsync();
         using var request = new HttpRequestMessage(HttpMethod.Get, "api/2.0/fo/scan/?action=list");
@@ -14,8 +14,11 @@ public sealed class AuthAndErrorTests
         using var response = await f.Client.SendAsync(request, TestContext.Current.CancellationToken);
 
         response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        // Recorded (JupiterOne verifyAuthenticationInaccesible): text/xml;charset=UTF-8, with the prolog (only 400s lack it).
+        response.Content.Headers.NonValidated["Content-Type"].ToString().ShouldBe("text/xml;charset=UTF-8");
         var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        body.ShouldStartWith("<!DOCTYPE SIMPLE_RETURN SYSTEM");
+        body.ShouldStartWith("<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<!DOCTYPE SIMPLE_RETURN SYSTEM");
+        body.ShouldEndWith("</SIMPLE_RETURN>\n");
         var doc = EmulatorFixture.ParseXml(body);
         doc.Root!.Element("RESPONSE")!.Elements().Select(e => e.Name.LocalName).ShouldBe(["DATETIME", "CODE", "TEXT"]);
         doc.Root.Element("RESPONSE")!.Element("CODE")!.Value.ShouldBe("2000");

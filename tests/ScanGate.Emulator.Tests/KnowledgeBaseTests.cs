@@ -43,8 +43,8 @@ public sealed class KnowledgeBaseTests
         vuln.Elements().Select(e => e.Name.LocalName).ShouldBe(
         [
             "QID", "VULN_TYPE", "SEVERITY_LEVEL", "TITLE", "CATEGORY", "LAST_SERVICE_MODIFICATION_DATETIME", "PUBLISHED_DATETIME",
-            "PATCHABLE", "VENDOR_REFERENCE_LIST", "CVE_LIST", "DIAGNOSIS", "CONSEQUENCE", "SOLUTION", "CORRELATION", "CVSS",
-            "CVSS_V3", "PCI_FLAG", "DISCOVERY",
+            "PATCHABLE", "SOFTWARE_LIST", "VENDOR_REFERENCE_LIST", "CVE_LIST", "DIAGNOSIS", "CONSEQUENCE", "SOLUTION", "CORRELATION", "CVSS",
+            "CVSS_V3", "PCI_FLAG", "THREAT_INTELLIGENCE", "DISCOVERY",
         ]);
     }
 
