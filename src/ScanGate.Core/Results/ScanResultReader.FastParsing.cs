@@ -9,17 +9,19 @@ using System.Text.Json;
 
 namespace ScanGate.Results;
 
-// The fast element parser (FastParser): json_extended elements are flat objects of strings, numbers and null, so one
-// element is parsed here byte by byte with a vectorised scan through each string, and validated to the JSON grammar as
-// strictly as Utf8JsonReader does (control characters, escapes, literals, numbers; nested values are handed to
-// Utf8JsonReader). ScanResultReaderFastParserTests compares both parsers on random and broken inputs.
+// The element parser: json_extended elements are flat objects of strings, numbers and null, so one element is parsed
+// here byte by byte with a vectorised scan through each string, and validated to the JSON grammar as strictly as
+// Utf8JsonReader does (control characters, escapes, literals, numbers; nested values are handed to Utf8JsonReader),
+// and further: every text is valid UTF-8 (those it does not materialise too), no key appears twice, a detection has
+// its type and severity. ScanResultReaderFastParserTests compares it with a Utf8JsonReader oracle on random and
+// broken inputs.
 public sealed partial class ScanResultReader
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    private Step TryParseObjectFast()
+    private Step TryParseElement()
     {
-        var parser = _fastParser ??= new FastElementParser(_values, _present, _rawTokens, _repeated, SkipThreatAndImpact, EvaluationFieldsOnly);
+        var parser = _elementParser ??= new FastElementParser(_values, _present, _rawTokens, _repeated, EvaluationFieldsOnly);
         var elementIndex = ElementIndex + 1;
         try
         {
@@ -30,7 +32,7 @@ public sealed partial class ScanResultReader
         }
         catch (ElementException e)
         {
-            throw ErrorAt(elementIndex, e.Describe(elementIndex), e.InnerException ?? e);
+            throw ErrorAt(elementIndex, e.Describe(elementIndex), e.InnerException ?? e, e.Field, e.Offset);
         }
 
         return FinishElement(parser.Consumed, elementIndex, parser.HasQid, parser.Qid, parser.Unknown);
@@ -41,21 +43,31 @@ public sealed partial class ScanResultReader
         Syntax,
         Qid,
         Text,
+        Duplicate,
+        Incomplete,
     }
 
-    /// <summary>Why an element is refused; the reader adds the element number and byte position.</summary>
-    private sealed class ElementException(ElementErrorKind kind, string detail, Exception? inner = null) : Exception(detail, inner)
+    /// <summary>Why an element is refused, the key concerned and where in the element; the reader adds the rest.</summary>
+    private sealed class ElementException(ElementErrorKind kind, string detail, int offset, string? field, Exception? inner = null) : Exception(detail, inner)
     {
+        public int Offset { get; } = offset;
+
+        public string? Field { get; } = field;
+
         public string Describe(long elementIndex) => kind switch
         {
             ElementErrorKind.Qid => $"Element {elementIndex}: {Message}",
-            ElementErrorKind.Text => $"Element {elementIndex} has text that is not valid UTF-8 or UTF-16: {Message}",
-            _ => $"Element {elementIndex} is not valid JSON: {Message}",
+            ElementErrorKind.Text => $"Element {elementIndex} has text that is not valid UTF-8 or UTF-16{In()}: {Message}",
+            ElementErrorKind.Duplicate => $"Element {elementIndex} has the key \"{Field}\" twice: duplicate keys are ambiguous.",
+            ElementErrorKind.Incomplete => $"Element {elementIndex} is a detection row {Message}",
+            _ => $"Element {elementIndex} is not valid JSON{In()}: {Message}",
         };
+
+        private string In() => Field is null ? string.Empty : $" in \"{Field}\"";
     }
 
     /// <summary>
-    /// The fast parser of one flat element object. Holds its own value arrays and repeated-value cache, so a second
+    /// The parser of one flat element object. Holds its own value arrays and repeated-value cache, so a second
     /// instance can parse another part of the buffer on another thread (parallel parsing).
     /// </summary>
     private sealed class FastElementParser
@@ -64,18 +76,16 @@ public sealed partial class ScanResultReader
         private readonly bool[] _present;
         private readonly byte[]?[] _rawTokens;
         private readonly RepeatedValueCache _repeated;
+        private HashSet<string>? _unknownNames;
 
-        public FastElementParser(string?[] valueSlots, bool[] presentSlots, byte[]?[] tokenSlots, RepeatedValueCache repeated, bool skipThreatAndImpact, bool evaluationFieldsOnly)
+        public FastElementParser(string?[] valueSlots, bool[] presentSlots, byte[]?[] tokenSlots, RepeatedValueCache repeated, bool evaluationFieldsOnly)
         {
             _values = valueSlots;
             _present = presentSlots;
             _rawTokens = tokenSlots;
             _repeated = repeated;
-            SkipThreatAndImpact = skipThreatAndImpact;
             EvaluationFieldsOnly = evaluationFieldsOnly;
         }
-
-        public bool SkipThreatAndImpact { get; }
 
         public bool EvaluationFieldsOnly { get; }
 
@@ -101,9 +111,13 @@ public sealed partial class ScanResultReader
             List<KeyValuePair<string, string?>>? unknown = null;
             Unknown = null;
             long qid = 0;
-            var hasQid = false;
             var skipText = false;
+            var nullTypeOrSeverity = Field.Unknown;
             var expected = Field.Ip;
+
+            // Where the key or value being read starts, and its name: what an error names.
+            var at = 0;
+            string? atName = null;
 
             try
             {
@@ -116,11 +130,13 @@ public sealed partial class ScanResultReader
 
                 if (span[i] == '}')
                 {
-                    return Done(i + 1, hasQid, qid, unknown);
+                    return Done(i + 1, qid, unknown, nullTypeOrSeverity);
                 }
 
                 while (true)
                 {
+                    at = i;
+                    atName = null;
                     if (span[i] != '"')
                     {
                         throw new FormatException($"expected a property name, found {Describe(span[i])}");
@@ -148,6 +164,12 @@ public sealed partial class ScanResultReader
                         name = field == Field.Unknown ? DecodeString(span[i..nameEnd], nameEscaped) : null;
                     }
 
+                    atName = name ?? FieldNames[(int)field];
+                    if (field == Field.Unknown ? !AddUnknownName(name!, unknown) : present[(int)field])
+                    {
+                        throw new ElementException(ElementErrorKind.Duplicate, "duplicate key", at, atName);
+                    }
+
                     expected = field == Field.Unknown ? Field.Unknown : field + 1;
 
                     i = SkipJsonWhitespace(span, nameEnd);
@@ -167,10 +189,11 @@ public sealed partial class ScanResultReader
                         return false;
                     }
 
+                    at = i;
                     var start = i;
                     string? text = null;
                     var first = span[i];
-                    var skip = field != Field.Qid && IsSkipped(field, SkipThreatAndImpact, EvaluationFieldsOnly, skipText);
+                    var skip = field != Field.Qid && IsSkipped(field, EvaluationFieldsOnly, skipText);
                     if (first == '"')
                     {
                         var end = ScanString(span, i, out var escaped);
@@ -187,7 +210,11 @@ public sealed partial class ScanResultReader
                         }
                         else if (skip)
                         {
-                            text = null;
+                            // Not materialised, but validated all the same: a result is UTF-8 text throughout.
+                            if (!IsValidText(token, escaped))
+                            {
+                                throw new ElementException(ElementErrorKind.Text, "invalid UTF-8 bytes or a lone surrogate escape", at, atName);
+                            }
                         }
                         else if (EvaluationFieldsOnly && IsKeptAsToken(field) && CanKeepToken(token, escaped))
                         {
@@ -221,6 +248,11 @@ public sealed partial class ScanResultReader
                         }
 
                         i += (int)nested.BytesConsumed;
+                        if (!IsValidJsonText(span[start..i]))
+                        {
+                            throw new ElementException(ElementErrorKind.Text, "invalid UTF-8 bytes or a lone surrogate escape in a nested value", at, atName);
+                        }
+
                         text = Encoding.UTF8.GetString(span[start..i]);
                     }
                     else if (first is (byte)'n' or (byte)'t' or (byte)'f')
@@ -239,6 +271,10 @@ public sealed partial class ScanResultReader
 
                         i += literal.Length;
                         text = skip || first == 'n' ? null : first == 't' ? "true" : "false";
+                        if (first == 'n' && field is Field.Type or Field.Severity && nullTypeOrSeverity == Field.Unknown)
+                        {
+                            nullTypeOrSeverity = field;
+                        }
                     }
                     else if (first == '-' || IsDigit(first))
                     {
@@ -259,15 +295,10 @@ public sealed partial class ScanResultReader
                             throw new FormatException($"invalid number \"{Encoding.ASCII.GetString(span[start..i])}\"");
                         }
 
-                        if (field == Field.Qid)
+                        // As Utf8JsonReader.TryGetInt64: the whole token an integer that fits, and not negative.
+                        if (field == Field.Qid && (!Utf8Parser.TryParse(span[start..i], out qid, out var used) || used != i - start || qid < 0))
                         {
-                            // As Utf8JsonReader.TryGetInt64: the whole token an integer that fits, and not negative.
-                            if (!Utf8Parser.TryParse(span[start..i], out qid, out var used) || used != i - start || qid < 0)
-                            {
-                                throw new ElementException(ElementErrorKind.Qid, "\"qid\" is not a number.");
-                            }
-
-                            hasQid = true;
+                            throw new ElementException(ElementErrorKind.Qid, "\"qid\" is not a number.", at, atName);
                         }
 
                         text = skip || field == Field.Qid ? null : Encoding.ASCII.GetString(span[start..i]);
@@ -279,14 +310,14 @@ public sealed partial class ScanResultReader
 
                     if (field == Field.Qid)
                     {
-                        // A JSON number (above) or a numeric string is a qid, as with Utf8JsonReader; null, true or an object is not.
+                        // A JSON number (above) or a numeric string is a qid; null, true or an object is not.
                         if (!(first == '-' || IsDigit(first))
                             && (first != '"' || !long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out qid)))
                         {
-                            throw new ElementException(ElementErrorKind.Qid, "\"qid\" is not a number.");
+                            throw new ElementException(ElementErrorKind.Qid, "\"qid\" is not a number.", at, atName);
                         }
 
-                        hasQid = true;
+                        present[(int)Field.Qid] = true;
                     }
                     else if (field == Field.Unknown)
                     {
@@ -307,7 +338,7 @@ public sealed partial class ScanResultReader
 
                     if (span[i] == '}')
                     {
-                        return Done(i + 1, hasQid, qid, unknown);
+                        return Done(i + 1, qid, unknown, nullTypeOrSeverity);
                     }
 
                     if (span[i] != ',')
@@ -324,21 +355,71 @@ public sealed partial class ScanResultReader
             }
             catch (Exception ex) when (ex is FormatException or JsonException)
             {
-                throw new ElementException(ElementErrorKind.Syntax, ex.Message, ex);
+                throw new ElementException(ElementErrorKind.Syntax, ex.Message, at, atName, ex);
             }
             catch (Exception ex) when (ex is InvalidOperationException or DecoderFallbackException)
             {
-                throw new ElementException(ElementErrorKind.Text, ex.Message, ex);
+                throw new ElementException(ElementErrorKind.Text, ex.Message, at, atName, ex);
             }
         }
 
-        private bool Done(int consumed, bool hasQid, long qid, List<KeyValuePair<string, string?>>? unknown)
+        // A detection is judged by its type and severity: a row without either is not a complete detection.
+        private bool Done(int consumed, long qid, List<KeyValuePair<string, string?>>? unknown, Field nullTypeOrSeverity)
         {
+            var present = _present;
+            var hasQid = present[(int)Field.Qid];
+            if (hasQid)
+            {
+                foreach (var required in (ReadOnlySpan<Field>)[Field.Type, Field.Severity])
+                {
+                    if (!present[(int)required] || nullTypeOrSeverity == required)
+                    {
+                        var name = FieldNames[(int)required];
+                        var problem = present[(int)required] ? $"with a null \"{name}\"." : $"without \"{name}\".";
+                        throw new ElementException(ElementErrorKind.Incomplete, string.Create(CultureInfo.InvariantCulture, $"(qid {qid}) {problem}"), 0, name);
+                    }
+                }
+            }
+
             Consumed = consumed;
             HasQid = hasQid;
             Qid = qid;
             Unknown = unknown;
             return true;
+        }
+
+        // False when the name was seen before in this element. Elements have few unknown keys: a set only for many.
+        private bool AddUnknownName(string name, List<KeyValuePair<string, string?>>? unknown)
+        {
+            if (unknown is null)
+            {
+                return true;
+            }
+
+            if (unknown.Count < 8)
+            {
+                foreach (var (key, _) in unknown)
+                {
+                    if (string.Equals(key, name, StringComparison.Ordinal))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            }
+
+            if (_unknownNames is null || unknown.Count == 8)
+            {
+                _unknownNames ??= new HashSet<string>(StringComparer.Ordinal);
+                _unknownNames.Clear();
+                foreach (var (key, _) in unknown)
+                {
+                    _unknownNames.Add(key);
+                }
+            }
+
+            return _unknownNames.Add(name);
         }
     }
 
@@ -452,6 +533,69 @@ public sealed partial class ScanResultReader
         }
 
         return -1;
+    }
+
+    // A string's raw bytes (the token, or its value between the quotes) are valid UTF-8 and, when escaped, every \u
+    // escape is valid UTF-16 (a surrogate only as a high-low pair): what Utf8JsonReader.GetString accepts.
+    private static bool IsValidText(ReadOnlySpan<byte> raw, bool escaped) =>
+        System.Text.Unicode.Utf8.IsValid(raw) && (!escaped || HasValidSurrogateEscapes(raw));
+
+    // The escapes were checked by ScanString (or Utf8JsonReader): each \u has four hexadecimal digits.
+    private static bool HasValidSurrogateEscapes(ReadOnlySpan<byte> raw)
+    {
+        var i = raw.IndexOf((byte)'\\');
+        while (i >= 0 && i + 1 < raw.Length)
+        {
+            if (raw[i + 1] != 'u')
+            {
+                i += 2;
+            }
+            else
+            {
+                var unit = HexUnit(raw.Slice(i + 2, 4));
+                if (unit is >= 0xDC00 and <= 0xDFFF)
+                {
+                    return false;
+                }
+
+                if (unit is >= 0xD800 and <= 0xDBFF)
+                {
+                    if (i + 12 > raw.Length || raw[i + 6] != '\\' || raw[i + 7] != 'u' || HexUnit(raw.Slice(i + 8, 4)) is < 0xDC00 or > 0xDFFF)
+                    {
+                        return false;
+                    }
+
+                    i += 12;
+                }
+                else
+                {
+                    i += 6;
+                }
+            }
+
+            var next = i < raw.Length ? raw[i..].IndexOf((byte)'\\') : -1;
+            i = next < 0 ? -1 : i + next;
+        }
+
+        return true;
+    }
+
+    private static int HexUnit(ReadOnlySpan<byte> hex) =>
+        Utf8Parser.TryParse(hex, out ushort unit, out var used, 'X') && used == 4 ? unit : -1;
+
+    // Every string and property name of a complete JSON value is valid text (the value was checked to be JSON).
+    private static bool IsValidJsonText(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, isFinalBlock: true, default);
+        while (reader.Read())
+        {
+            if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && !IsValidText(reader.ValueSpan, reader.ValueIsEscaped))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static void RequireHex(byte b)
