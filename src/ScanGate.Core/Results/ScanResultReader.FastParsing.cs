@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Numerics;
@@ -210,11 +211,7 @@ public sealed partial class ScanResultReader
                         }
                         else if (skip)
                         {
-                            // Not materialised, but validated all the same: a result is UTF-8 text throughout.
-                            if (!IsValidText(token, escaped))
-                            {
-                                throw new ElementException(ElementErrorKind.Text, "invalid UTF-8 bytes or a lone surrogate escape", at, atName);
-                            }
+                            // Not materialised, but validated all the same (by ScanString): a result is UTF-8 text throughout.
                         }
                         else if (EvaluationFieldsOnly && IsKeptAsToken(field) && CanKeepToken(token, escaped))
                         {
@@ -423,7 +420,10 @@ public sealed partial class ScanResultReader
         }
     }
 
-    // Index after the JSON string token starting at span[start] ('"'), or -1 when it is not wholly in the span.
+    // Index after the JSON string token starting at span[start] ('"'), or -1 when it is not wholly in the span. The
+    // token is checked to be what Utf8JsonReader.GetString decodes: no control character, valid escapes, valid UTF-8
+    // (checked where the scan stops at a non-ASCII byte, so ASCII runs cost nothing more) and every \u escape valid
+    // UTF-16 (a surrogate only as a high-low pair). Invalid text throws DecoderFallbackException.
     private static int ScanString(ReadOnlySpan<byte> span, int start, out bool escaped)
     {
         escaped = false;
@@ -443,6 +443,23 @@ public sealed partial class ScanResultReader
                 return i + 1;
             }
 
+            if (b >= 0x80)
+            {
+                var status = Rune.DecodeFromUtf8(span[i..], out _, out var used);
+                if (status == OperationStatus.NeedMoreData)
+                {
+                    return -1;
+                }
+
+                if (status != OperationStatus.Done)
+                {
+                    throw new DecoderFallbackException($"invalid UTF-8 byte 0x{b:X2}");
+                }
+
+                i += used;
+                continue;
+            }
+
             if (b != '\\')
             {
                 throw new FormatException($"control character 0x{b:X2} inside a string (it must be escaped)");
@@ -460,23 +477,12 @@ public sealed partial class ScanResultReader
                     i += 2;
                     break;
                 case (byte)'u':
-                    if (i + 6 > span.Length)
+                    i = ScanUnicodeEscape(span, i);
+                    if (i < 0)
                     {
-                        // Check what is there already, so a bad escape is not mistaken for a short read.
-                        for (var k = i + 2; k < span.Length; k++)
-                        {
-                            RequireHex(span[k]);
-                        }
-
                         return -1;
                     }
 
-                    for (var k = i + 2; k < i + 6; k++)
-                    {
-                        RequireHex(span[k]);
-                    }
-
-                    i += 6;
                     break;
                 default:
                     throw new FormatException($"invalid escape '\\{(char)span[i + 1]}' inside a string");
@@ -484,9 +490,62 @@ public sealed partial class ScanResultReader
         }
     }
 
-    // What ends the plain run of a JSON string: its closing quote, an escape, or a control character (which must be
-    // escaped). Strings are mostly short and the span runs to the end of the buffer, so one vector compare usually
-    // finds the closing quote; SearchValues costs more to set up per call than the whole compare here.
+    // The \uXXXX escape at span[i] (and the low surrogate's escape after a high one): the index after it, or -1 when
+    // it is not wholly in the span. What is there already is checked, so a bad escape is not mistaken for a short read.
+    private static int ScanUnicodeEscape(ReadOnlySpan<byte> span, int i)
+    {
+        var unit = HexEscape(span, i);
+        if (unit < 0)
+        {
+            return -1;
+        }
+
+        if (unit is < 0xD800 or > 0xDFFF)
+        {
+            return i + 6;
+        }
+
+        if (unit >= 0xDC00)
+        {
+            throw new DecoderFallbackException($"lone low surrogate escape \\u{unit:X4}");
+        }
+
+        if ((i + 6 < span.Length && span[i + 6] != '\\') || (i + 7 < span.Length && span[i + 7] != 'u'))
+        {
+            throw new DecoderFallbackException($"high surrogate escape \\u{unit:X4} without its low surrogate");
+        }
+
+        var low = i + 8 <= span.Length ? HexEscape(span, i + 6) : -1;
+        if (low < 0)
+        {
+            return -1;
+        }
+
+        return low is >= 0xDC00 and <= 0xDFFF
+            ? i + 12
+            : throw new DecoderFallbackException($"high surrogate escape \\u{unit:X4} without its low surrogate");
+    }
+
+    // The value of the \uXXXX at span[i] ('\\', 'u' checked by the caller), or -1 when its digits are not all there.
+    private static int HexEscape(ReadOnlySpan<byte> span, int i)
+    {
+        var end = Math.Min(span.Length, i + 6);
+        var unit = 0;
+        for (var k = i + 2; k < end; k++)
+        {
+            RequireHex(span[k]);
+            unit = (unit << 4) | HexValue(span[k]);
+        }
+
+        return end == i + 6 ? unit : -1;
+    }
+
+    private static int HexValue(byte b) => b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10;
+
+    // What ends the plain run of a JSON string: its closing quote, an escape, a control character (which must be
+    // escaped) or a non-ASCII byte (whose UTF-8 sequence is checked). Strings are mostly short and the span runs to the
+    // end of the buffer, so one vector compare usually finds the closing quote; SearchValues costs more to set up per
+    // call than the whole compare here.
     private static int IndexOfStringStop(ReadOnlySpan<byte> span)
     {
         ref var start = ref MemoryMarshal.GetReference(span);
@@ -501,9 +560,10 @@ public sealed partial class ScanResultReader
             {
                 var block = Vector256.LoadUnsafe(ref start, (nuint)i);
                 var stops = Vector256.Equals(block, quote) | Vector256.Equals(block, backslash) | Vector256.LessThan(block, space);
-                if (stops != Vector256<byte>.Zero)
+                var mask = stops.ExtractMostSignificantBits() | block.ExtractMostSignificantBits();
+                if (mask != 0)
                 {
-                    return i + BitOperations.TrailingZeroCount(stops.ExtractMostSignificantBits());
+                    return i + BitOperations.TrailingZeroCount(mask);
                 }
             }
         }
@@ -516,9 +576,10 @@ public sealed partial class ScanResultReader
             {
                 var block = Vector128.LoadUnsafe(ref start, (nuint)i);
                 var stops = Vector128.Equals(block, quote) | Vector128.Equals(block, backslash) | Vector128.LessThan(block, space);
-                if (stops != Vector128<byte>.Zero)
+                var mask = stops.ExtractMostSignificantBits() | block.ExtractMostSignificantBits();
+                if (mask != 0)
                 {
-                    return i + BitOperations.TrailingZeroCount(stops.ExtractMostSignificantBits());
+                    return i + BitOperations.TrailingZeroCount(mask);
                 }
             }
         }
@@ -526,7 +587,7 @@ public sealed partial class ScanResultReader
         for (; i < length; i++)
         {
             var b = Unsafe.Add(ref start, i);
-            if (b < 0x20 || b == '"' || b == '\\')
+            if (b < 0x20 || b == '"' || b == '\\' || b >= 0x80)
             {
                 return i;
             }
@@ -535,67 +596,33 @@ public sealed partial class ScanResultReader
         return -1;
     }
 
-    // A string's raw bytes (the token, or its value between the quotes) are valid UTF-8 and, when escaped, every \u
-    // escape is valid UTF-16 (a surrogate only as a high-low pair): what Utf8JsonReader.GetString accepts.
-    private static bool IsValidText(ReadOnlySpan<byte> raw, bool escaped) =>
-        System.Text.Unicode.Utf8.IsValid(raw) && (!escaped || HasValidSurrogateEscapes(raw));
-
-    // The escapes were checked by ScanString (or Utf8JsonReader): each \u has four hexadecimal digits.
-    private static bool HasValidSurrogateEscapes(ReadOnlySpan<byte> raw)
-    {
-        var i = raw.IndexOf((byte)'\\');
-        while (i >= 0 && i + 1 < raw.Length)
-        {
-            if (raw[i + 1] != 'u')
-            {
-                i += 2;
-            }
-            else
-            {
-                var unit = HexUnit(raw.Slice(i + 2, 4));
-                if (unit is >= 0xDC00 and <= 0xDFFF)
-                {
-                    return false;
-                }
-
-                if (unit is >= 0xD800 and <= 0xDBFF)
-                {
-                    if (i + 12 > raw.Length || raw[i + 6] != '\\' || raw[i + 7] != 'u' || HexUnit(raw.Slice(i + 8, 4)) is < 0xDC00 or > 0xDFFF)
-                    {
-                        return false;
-                    }
-
-                    i += 12;
-                }
-                else
-                {
-                    i += 6;
-                }
-            }
-
-            var next = i < raw.Length ? raw[i..].IndexOf((byte)'\\') : -1;
-            i = next < 0 ? -1 : i + next;
-        }
-
-        return true;
-    }
-
-    private static int HexUnit(ReadOnlySpan<byte> hex) =>
-        Utf8Parser.TryParse(hex, out ushort unit, out var used, 'X') && used == 4 ? unit : -1;
-
-    // Every string and property name of a complete JSON value is valid text (the value was checked to be JSON).
+    // Every string and property name of a complete JSON value (checked by Utf8JsonReader) is valid text.
     private static bool IsValidJsonText(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json, isFinalBlock: true, default);
         while (reader.Read())
         {
-            if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && !IsValidText(reader.ValueSpan, reader.ValueIsEscaped))
+            if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName
+                && !IsValidStringToken(json.Slice((int)reader.TokenStartIndex, reader.ValueSpan.Length + 2)))
             {
                 return false;
             }
         }
 
         return true;
+    }
+
+    // A whole string token (quotes included) that Utf8JsonReader read: valid by the rules of ScanString.
+    private static bool IsValidStringToken(ReadOnlySpan<byte> token)
+    {
+        try
+        {
+            return ScanString(token, 0, out _) == token.Length;
+        }
+        catch (Exception e) when (e is DecoderFallbackException or FormatException)
+        {
+            return false;
+        }
     }
 
     private static void RequireHex(byte b)

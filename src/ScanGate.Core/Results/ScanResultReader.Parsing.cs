@@ -264,7 +264,7 @@ public sealed partial class ScanResultReader
                     throw Error("The result is a JSON object without a \"data\" array.");
                 }
 
-                if (!IsValidText(reader.ValueSpan, reader.ValueIsEscaped))
+                if (!IsValidStringToken(_buffer.AsSpan(_position + (int)reader.TokenStartIndex, reader.ValueSpan.Length + 2)))
                 {
                     throw Error("A member name of the result object is not valid UTF-8 or UTF-16.");
                 }
@@ -431,7 +431,7 @@ public sealed partial class ScanResultReader
                     throw Error("The result object has a second \"data\" member (duplicate key).", field: "data");
                 }
 
-                if (!IsValidText(keyReader.ValueSpan, keyReader.ValueIsEscaped))
+                if (!IsValidStringToken(_buffer.AsSpan(index, keyReader.ValueSpan.Length + 2)))
                 {
                     throw Error("A member name of the result object is not valid UTF-8 or UTF-16.");
                 }
@@ -636,11 +636,9 @@ public sealed partial class ScanResultReader
     private static bool IsInformationGathered(string? type) =>
         type is not null && type.AsSpan().Trim().Equals("Ig", StringComparison.OrdinalIgnoreCase);
 
-    // A string value is kept as its JSON token (quotes included) when it can be copied into our output as is: valid
-    // UTF-8, and no \u escape (which could be a lone surrogate that a later decoder refuses). Otherwise the parser
-    // decodes it, which reports the bad text.
-    private static bool CanKeepToken(ReadOnlySpan<byte> text, bool escaped) =>
-        (!escaped || text.IndexOf("\\u"u8) < 0) && System.Text.Unicode.Utf8.IsValid(text);
+    // A string value (checked by ScanString: valid UTF-8, valid escapes) is kept as its JSON token, quotes included,
+    // when it can be copied into our output as is: without a \u escape, which the output would write otherwise.
+    private static bool CanKeepToken(ReadOnlySpan<byte> text, bool escaped) => !escaped || text.IndexOf("\\u"u8) < 0;
 
     private static Detection BuildDetection(long qid, string?[] v, byte[]?[] raw) => new()
     {
