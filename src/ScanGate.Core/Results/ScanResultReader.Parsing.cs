@@ -551,8 +551,8 @@ public sealed partial class ScanResultReader
         ElementIndex = elementIndex;
     }
 
-    // Every json_extended result starts with its header and scan summary (qualys-api.md §3.3): without either it is
-    // something else, or a part of a result.
+    // Every json_extended result starts with its header and its scan summary: without either it is something else,
+    // or a part of a result.
     private void RequireHeaderAndSummary()
     {
         if (ElementIndex < 0)

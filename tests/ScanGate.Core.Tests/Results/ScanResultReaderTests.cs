@@ -5,7 +5,7 @@ namespace ScanGate.Core.Tests.Results;
 
 public sealed class ScanResultReaderTests
 {
-    // The real sample of qualys-api.md §3.3 (scan/1533110666.07264), one element per line as Qualys sends it,
+    // A real json_extended result published by Qualys (scan/1533110666.07264), one element per line as Qualys sends it,
     // with one confirmed detection added.
     private const string RealSample = """
         [{"username": "username", "city": "New York", "company": "X", "scan_report_template_title": "Scan Results", "result_date": "01/28/2019 12:16:42", "role": "Manager"},
