@@ -14,7 +14,7 @@ namespace ScanGate.Results;
 // here byte by byte with a vectorised scan through each string, and validated to the JSON grammar as strictly as
 // Utf8JsonReader does (control characters, escapes, literals, numbers; nested values are handed to Utf8JsonReader),
 // and further: every text is valid UTF-8 (those it does not materialise too), no key appears twice, a detection has
-// its type and severity. ScanResultReaderFastParserTests compares it with a Utf8JsonReader oracle on random and
+// its type and severity. ScanResultReaderDifferentialTests compares it with a Utf8JsonReader oracle on random and
 // broken inputs.
 public sealed partial class ScanResultReader
 {
