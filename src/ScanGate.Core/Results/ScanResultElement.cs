@@ -16,7 +16,10 @@ public enum ScanResultElementKind
     Appendix,
 }
 
-/// <summary>Raised when a result is not a complete <c>json_extended</c> array. The message says where it breaks.</summary>
+/// <summary>
+/// Raised when a result is not a complete <c>json_extended</c> array. The message says where it breaks: the element, the
+/// byte and, when the problem is one key (a duplicate, a missing <c>severity</c>, invalid UTF-8 in <c>threat</c>), the key.
+/// </summary>
 public sealed class ScanResultFormatException : Exception
 {
     public ScanResultFormatException(string message, long bytePosition, long elementIndex, Exception? inner = null)
@@ -45,4 +48,7 @@ public sealed class ScanResultFormatException : Exception
 
     /// <summary>Zero-based index of the array element being read.</summary>
     public long ElementIndex { get; }
+
+    /// <summary>The key of the element the problem concerns (<c>severity</c>, <c>threat</c>, ...), when it concerns one.</summary>
+    public string? Field { get; init; }
 }

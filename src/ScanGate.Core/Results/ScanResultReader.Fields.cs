@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 
 namespace ScanGate.Results;
 
@@ -58,20 +57,8 @@ public sealed partial class ScanResultReader
         Unknown = -1,
     }
 
-    // Real results list the keys in one order, so the key after the previous one is tried first.
-    private static Field Identify(ref Utf8JsonReader reader, Field expected)
-    {
-        if (reader.ValueIsEscaped || reader.HasValueSequence)
-        {
-            var name = reader.GetString();
-            var index = Array.IndexOf(FieldNames, name);
-            return index < 0 ? Field.Unknown : (Field)index;
-        }
-
-        return IdentifyName(reader.ValueSpan, expected);
-    }
-
-    // Matches an unescaped UTF-8 property name.
+    // Matches an unescaped UTF-8 property name. Real results list the keys in one order, so the key after the
+    // previous one is tried first.
     private static Field IdentifyName(ReadOnlySpan<byte> span, Field expected)
     {
         if (span.IsEmpty)
@@ -107,24 +94,6 @@ public sealed partial class ScanResultReader
         private readonly byte[] _bytes = new byte[fieldCount * MaxLength];
         private readonly int[] _lengths = new int[fieldCount];
         private readonly string?[] _strings = new string?[fieldCount];
-
-        public string? Read(ref Utf8JsonReader reader, int field)
-        {
-            if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped || reader.ValueSpan.Length > MaxLength)
-            {
-                return ReadScalar(ref reader);
-            }
-
-            var value = reader.ValueSpan;
-            if (TryGet(value, field, out var previous))
-            {
-                return previous;
-            }
-
-            var text = reader.GetString()!;
-            Remember(value, field, text);
-            return text;
-        }
 
         /// <summary>The previous string of <paramref name="field"/> when <paramref name="value"/> (unescaped UTF-8) repeats it.</summary>
         public bool TryGet(ReadOnlySpan<byte> value, int field, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? text)

@@ -1,6 +1,6 @@
 namespace ScanGate.Results;
 
-// Parallel parsing (ParallelParsing with FastParser). json_extended puts one element per line, and a newline byte can
+// Parallel parsing (ParallelParsing). json_extended puts one element per line, and a newline byte can
 // only be whitespace between tokens, never inside a string. So while this thread parses the first half of the
 // buffered data, a worker parses the second half from a line start, speculatively: its detections are used only when
 // this thread arrives exactly where the worker started (the split was an element boundary) and the worker met nothing
@@ -13,13 +13,16 @@ public sealed partial class ScanResultReader
     private FastElementParser? _workerParser;
 
     /// <summary>
-    /// With <see cref="FastParser"/>: parse ahead on a second thread (see above). For large results on machines with
-    /// more than one core; the elements and refusals are the same as without it.
+    /// Parse ahead on a second thread (see above). For large results on machines with more than one core; the
+    /// elements and refusals are the same as without it.
     /// </summary>
     public bool ParallelParsing { get; init; }
 
     /// <summary>The smallest part worth handing to the worker. Tests lower it to split small inputs many times.</summary>
     internal int FragmentMinimum { get; init; } = 64 * 1024;
+
+    /// <summary>How many parts the worker parsed were used: tests check that the parallel path was taken.</summary>
+    internal int FragmentsUsed { get; private set; }
 
     private void TryStartFragment()
     {
@@ -45,7 +48,7 @@ public sealed partial class ScanResultReader
         }
 
         _workerParser ??= new FastElementParser(
-            new string?[FieldCount], new bool[FieldCount], new byte[]?[FieldCount], new RepeatedValueCache(FieldCount), SkipThreatAndImpact, EvaluationFieldsOnly);
+            new string?[FieldCount], new bool[FieldCount], new byte[]?[FieldCount], new RepeatedValueCache(FieldCount), EvaluationFieldsOnly);
         var fragment = new Fragment(_buffer, start, limit, _end);
         fragment.Task = Task.Run(() => ParseFragment(fragment, _workerParser));
         _fragment = fragment;
@@ -99,7 +102,6 @@ public sealed partial class ScanResultReader
         Kind = ScanResultElementKind.Detection;
         Detection = fragment.Detections[index];
         Fields = EmptyFields;
-        _sawDetection = true;
         ElementIndex++;
         BytePosition = _bufferOffset + fragment.Ends[index];
         if (fragment.Served == fragment.Detections.Count)

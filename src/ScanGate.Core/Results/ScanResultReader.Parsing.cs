@@ -5,8 +5,9 @@ using System.Text.Json;
 
 namespace ScanGate.Results;
 
-// The streaming parser. Each element is parsed from the buffer with a fresh Utf8JsonReader; when the element is not
-// wholly buffered yet, the attempt is dropped and retried after more bytes arrive (only at buffer boundaries, so rare).
+// The streaming part of the reader: the buffer, the array and its optional wrapper, and what makes a result complete.
+// Each element is parsed from the buffer by the element parser (ScanResultReader.FastParsing.cs); when the element is
+// not wholly buffered yet, the attempt is dropped and retried after more bytes arrive (only at buffer boundaries).
 public sealed partial class ScanResultReader
 {
     private const int InitialBufferSize = 1 << 20;
@@ -23,7 +24,7 @@ public sealed partial class ScanResultReader
     private readonly bool[] _present = new bool[FieldCount];
     private readonly byte[]?[] _rawTokens = new byte[]?[FieldCount];
     private readonly RepeatedValueCache _repeated = new(FieldCount);
-    private FastElementParser? _fastParser;
+    private FastElementParser? _elementParser;
     private byte[] _buffer;
     private int _position;
     private int _end;
@@ -35,7 +36,6 @@ public sealed partial class ScanResultReader
     private bool _afterSeparator;
     private bool _sawSummary;
     private bool _sawHeader;
-    private bool _sawDetection;
 
     /// <param name="stream">The result body or file; read forward only.</param>
     /// <param name="leaveOpen">When false (the default) disposing the reader disposes the stream.</param>
@@ -66,31 +66,28 @@ public sealed partial class ScanResultReader
     }
 
     /// <summary>
-    /// When true (the default) a result without a scan summary object is refused: every real <c>json_extended</c>
-    /// result has one, so its absence means the input is something else.
-    /// </summary>
-    public bool RequireSummary { get; init; } = true;
-
-    /// <summary>Skip <c>threat</c> and <c>impact</c> texts (large, unused by the gate) to save allocations.</summary>
-    public bool SkipThreatAndImpact { get; init; }
-
-    /// <summary>
     /// Materialise only what the evaluation judges and writes, for speed on large results: the texts the gate never
     /// uses (threat, impact, vendor_reference, the temporal scores, fqdn, ssl, ip_status, instance) are read as null;
     /// the texts of an <c>Ig</c> row after its <c>type</c> are read as null (information gathered is never judged or
     /// written); <c>title</c>, <c>cve_id</c>, the CVSS base strings, <c>results</c> and <c>solution</c> are kept as
     /// their JSON tokens when valid UTF-8 without <c>\u</c> escapes, and decoded only when asked for (the evaluation
     /// decodes them on its judging thread, or copies them into scangate-result.json as they are).
-    /// Validation is unchanged: every byte is still parsed, so a malformed result fails exactly as without it.
+    /// Validation is unchanged: every byte is still parsed and every text checked to be valid UTF-8, so a malformed
+    /// result fails exactly as without it.
     /// </summary>
     public bool EvaluationFieldsOnly { get; init; }
 
     /// <summary>
-    /// Parse each element with ScanGate's own validating parser for flat objects (vectorised string scanning) instead of
-    /// <see cref="Utf8JsonReader"/>; nested values are still handed to <see cref="Utf8JsonReader"/>. Same results, same
-    /// refusals (tests compare the two on random and broken inputs), and faster (docs/performance.md).
+    /// Has no effect: ScanGate's own validating parser is the only parser of <c>json_extended</c> (the
+    /// <see cref="Utf8JsonReader"/> element parser it replaced is the oracle of the tests). Kept only while
+    /// <c>Policy/EvaluationRunner</c> still sets it; false is refused.
     /// </summary>
-    public bool FastParser { get; init; }
+    public bool FastParser
+    {
+        get;
+        init => field = value ? value : throw new NotSupportedException(
+            "The Utf8JsonReader element parser was removed: the fast validating parser is the only parser.");
+    } = true;
 
     /// <summary>Advances to the next element; false once the array (and its wrapper) closed properly.</summary>
     public async ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default)
@@ -153,7 +150,7 @@ public sealed partial class ScanResultReader
         if (_buffer.Length == 0)
         {
             // Rented on first use: the options that choose its size are set after the constructor.
-            _buffer = ArrayPool<byte>.Shared.Rent(ParallelParsing && FastParser ? ParallelBufferSize : InitialBufferSize);
+            _buffer = ArrayPool<byte>.Shared.Rent(ParallelParsing ? ParallelBufferSize : InitialBufferSize);
         }
         else if (_end == _buffer.Length)
         {
@@ -203,12 +200,7 @@ public sealed partial class ScanResultReader
                     {
                         Detection = null;
                         Fields = EmptyFields;
-                        if (RequireSummary && !_sawSummary)
-                        {
-                            throw Error(_sawDetection || _sawHeader
-                                ? "The result has no scan summary object (the json_extended element [1]); it is not a complete scan result."
-                                : "The result is an empty array: no header, summary or detections.");
-                        }
+                        RequireHeaderAndSummary();
                     }
 
                     return step;
@@ -272,6 +264,11 @@ public sealed partial class ScanResultReader
                     throw Error("The result is a JSON object without a \"data\" array.");
                 }
 
+                if (!IsValidStringToken(_buffer.AsSpan(_position + (int)reader.TokenStartIndex, reader.ValueSpan.Length + 2)))
+                {
+                    throw Error("A member name of the result object is not valid UTF-8 or UTF-16.");
+                }
+
                 var isData = reader.ValueTextEquals("data"u8);
                 if (!reader.Read())
                 {
@@ -291,10 +288,13 @@ public sealed partial class ScanResultReader
                     return Step.Element;
                 }
 
+                var valueStart = (int)reader.TokenStartIndex;
                 if (!reader.TrySkip())
                 {
                     return Step.NeedMoreData;
                 }
+
+                RequireValidText(_buffer.AsSpan(_position + valueStart, (int)reader.BytesConsumed - valueStart));
             }
         }
         catch (JsonException ex)
@@ -362,6 +362,7 @@ public sealed partial class ScanResultReader
 
                 if (_position == fragment.Start && fragment.Task.Result)
                 {
+                    FragmentsUsed++;
                     fragment.Splicing = true;
                     return ServeFragment(fragment);
                 }
@@ -370,12 +371,12 @@ public sealed partial class ScanResultReader
                 _fragment = null;
             }
         }
-        else if (ParallelParsing && FastParser)
+        else if (ParallelParsing)
         {
             TryStartFragment();
         }
 
-        var step = TryParseObject();
+        var step = TryParseElement();
         if (step == Step.Element)
         {
             _expectSeparator = true;
@@ -424,6 +425,17 @@ public sealed partial class ScanResultReader
                     throw Error("Expected a member name after the \"data\" array.");
                 }
 
+                if (keyReader.ValueTextEquals("data"u8))
+                {
+                    // Which of two arrays is the result would be a guess.
+                    throw Error("The result object has a second \"data\" member (duplicate key).", field: "data");
+                }
+
+                if (!IsValidStringToken(_buffer.AsSpan(index, keyReader.ValueSpan.Length + 2)))
+                {
+                    throw Error("A member name of the result object is not valid UTF-8 or UTF-16.");
+                }
+
                 index = IndexAfterWhitespace(index + (int)keyReader.BytesConsumed);
                 if (index >= _end)
                 {
@@ -447,6 +459,7 @@ public sealed partial class ScanResultReader
                     return NeedMoreOr(Unclosed);
                 }
 
+                RequireValidText(_buffer.AsSpan(index, (int)valueReader.BytesConsumed));
                 _position = index + (int)valueReader.BytesConsumed;
             }
         }
@@ -470,160 +483,110 @@ public sealed partial class ScanResultReader
         return Step.Finished;
     }
 
-    private Step NeedMoreOr(string truncatedMessage) => _endOfStream ? throw Error(truncatedMessage) : Step.NeedMoreData;
-
-    private Step TryParseObject()
+    private void RequireValidText(ReadOnlySpan<byte> json)
     {
-        if (FastParser)
+        if (!IsValidJsonText(json))
         {
-            return TryParseObjectFast();
+            throw Error("The result object has text that is not valid UTF-8 or UTF-16 outside its \"data\" array.");
         }
-
-        var span = _buffer.AsSpan(_position, _end - _position);
-        var reader = new Utf8JsonReader(span, _endOfStream, default);
-        var (values, present, rawTokens) = ClearSlots(_values, _present, _rawTokens);
-        List<KeyValuePair<string, string?>>? unknown = null;
-        long qid = 0;
-        var hasQid = false;
-        var skipText = false;
-        var elementIndex = ElementIndex + 1;
-        var expected = Field.Ip;
-
-        try
-        {
-            if (!reader.Read())
-            {
-                return NeedMoreOrTruncated();
-            }
-
-            while (true)
-            {
-                if (!reader.Read())
-                {
-                    return NeedMoreOrTruncated();
-                }
-
-                if (reader.TokenType == JsonTokenType.EndObject)
-                {
-                    break;
-                }
-
-                var field = Identify(ref reader, expected);
-                expected = field == Field.Unknown ? Field.Unknown : field + 1;
-                var name = field == Field.Unknown ? reader.GetString()! : null;
-                if (!reader.Read())
-                {
-                    return NeedMoreOrTruncated();
-                }
-
-                if (field == Field.Qid)
-                {
-                    if (!TryReadQid(ref reader, out qid))
-                    {
-                        throw ErrorAt(elementIndex, $"Element {elementIndex}: \"qid\" is not a number.");
-                    }
-
-                    hasQid = true;
-                    continue;
-                }
-
-                string? text;
-                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
-                {
-                    var start = (int)reader.TokenStartIndex;
-                    if (!reader.TrySkip())
-                    {
-                        return NeedMoreOrTruncated();
-                    }
-
-                    text = Encoding.UTF8.GetString(span[start..(int)reader.BytesConsumed]);
-                }
-                else if (IsSkipped(field, SkipThreatAndImpact, EvaluationFieldsOnly, skipText))
-                {
-                    text = null;
-                }
-                else if (EvaluationFieldsOnly && IsKeptAsToken(field) && TryKeepToken(ref reader, span, out var token))
-                {
-                    rawTokens[(int)field] = token;
-                    text = null;
-                }
-                else
-                {
-                    text = IsDistinctText(field) ? ReadScalar(ref reader) : _repeated.Read(ref reader, (int)field);
-                    if (EvaluationFieldsOnly && field == Field.Type && IsInformationGathered(text))
-                    {
-                        skipText = true;
-                    }
-                }
-
-                if (field == Field.Unknown)
-                {
-                    (unknown ??= []).Add(new(name!, text));
-                }
-                else
-                {
-                    values[(int)field] = text;
-                    present[(int)field] = true;
-                }
-            }
-        }
-        catch (JsonException ex)
-        {
-            throw ErrorAt(elementIndex, $"Element {elementIndex} is not valid JSON: {ex.Message}", ex);
-        }
-        catch (InvalidOperationException ex)
-        {
-            // Utf8JsonReader.GetString: invalid UTF-8 bytes or a lone surrogate escape in a text value.
-            throw ErrorAt(elementIndex, $"Element {elementIndex} has text that is not valid UTF-8 or UTF-16: {ex.Message}", ex);
-        }
-
-        return FinishElement((int)reader.BytesConsumed, elementIndex, hasQid, qid, unknown);
     }
 
-    // Shared by both parsers: consumes the element's bytes, builds the detection or the fields, and classifies them.
+    private Step NeedMoreOr(string truncatedMessage) => _endOfStream ? throw Error(truncatedMessage) : Step.NeedMoreData;
+
+    // Consumes the element's bytes, builds the detection or the fields, and classifies them. The element parser has
+    // checked the element itself (JSON, UTF-8, no duplicate key, a detection's qid, type and severity); what depends on
+    // the elements before it is checked here.
     private Step FinishElement(int consumed, long elementIndex, bool hasQid, long qid, List<KeyValuePair<string, string?>>? unknown)
     {
         var values = _values;
         var present = _present;
-        _position += consumed;
-        BytePosition = _bufferOffset + _position;
-        ElementIndex = elementIndex;
         if (hasQid)
         {
+            Consume(consumed, elementIndex);
             Kind = ScanResultElementKind.Detection;
             Detection = BuildDetection(qid, values, _rawTokens);
             Fields = EmptyFields;
-            _sawDetection = true;
             return Step.Element;
         }
 
-        Detection = null;
-        Fields = BuildFields(values, present, unknown);
-        if (!_sawSummary && (present[(int)Field.Reference] || present[(int)Field.LaunchDate] || present[(int)Field.ScanTitle]))
+        var summaryKey = present[(int)Field.Reference] ? Field.Reference
+            : present[(int)Field.LaunchDate] ? Field.LaunchDate
+            : present[(int)Field.ScanTitle] ? Field.ScanTitle : Field.Unknown;
+        ScanResultElementKind kind;
+        if (summaryKey != Field.Unknown)
         {
-            Kind = ScanResultElementKind.Summary;
-            _sawSummary = true;
+            if (_sawSummary)
+            {
+                // Two scan summaries: which scan the rows belong to would be a guess.
+                throw ErrorAt(elementIndex, $"Element {elementIndex} is a second scan summary (it has \"{FieldNames[(int)summaryKey]}\"); a result has one.",
+                    field: FieldNames[(int)summaryKey]);
+            }
+
+            kind = ScanResultElementKind.Summary;
         }
-        else if (!_sawHeader && !_sawSummary && !_sawDetection)
+        else if (FirstRowKey(present) is { } rowKey)
         {
-            Kind = ScanResultElementKind.Header;
-            _sawHeader = true;
+            // A detection row that lost its qid must not be passed over as a header or an appendix (fail closed).
+            throw ErrorAt(elementIndex, $"Element {elementIndex} has the detection key \"{rowKey}\" but no \"qid\": a detection row without its qid cannot be judged.",
+                field: "qid");
         }
         else
         {
-            if (present[(int)Field.Severity] && present[(int)Field.Title])
-            {
-                // A detection row that lost its qid must not be passed over as an appendix (fail closed).
-                throw ErrorAt(elementIndex, $"Element {elementIndex} has a severity and a title but no \"qid\".");
-            }
-
-            Kind = ScanResultElementKind.Appendix;
+            kind = ElementIndex < 0 ? ScanResultElementKind.Header : ScanResultElementKind.Appendix;
         }
 
+        Consume(consumed, elementIndex);
+        Kind = kind;
+        Detection = null;
+        Fields = BuildFields(values, present, _rawTokens, unknown);
+        _sawSummary |= kind == ScanResultElementKind.Summary;
+        _sawHeader |= kind == ScanResultElementKind.Header;
         return Step.Element;
     }
 
-    // Both parsers start each element with empty value, presence and token slots.
+    private void Consume(int consumed, long elementIndex)
+    {
+        _position += consumed;
+        BytePosition = _bufferOffset + _position;
+        ElementIndex = elementIndex;
+    }
+
+    // Every json_extended result starts with its header and its scan summary: without either it is something else,
+    // or a part of a result.
+    private void RequireHeaderAndSummary()
+    {
+        if (ElementIndex < 0)
+        {
+            throw Error("The result is an empty array: no header, summary or detections.");
+        }
+
+        if (!_sawSummary)
+        {
+            throw Error("The result has no scan summary object (the json_extended element [1]); it is not a complete scan result.");
+        }
+
+        if (!_sawHeader)
+        {
+            throw Error("The result has no header object (the json_extended element [0], before the scan summary); it is not a complete scan result.");
+        }
+    }
+
+    // The detection keys (all but "type", which the scan summary has too): an element without a qid that has one is a
+    // detection row that lost its qid.
+    private static string? FirstRowKey(bool[] present)
+    {
+        for (var i = (int)Field.Ip; i <= (int)Field.Category; i++)
+        {
+            if (present[i] && i != (int)Field.Type && i != (int)Field.Qid)
+            {
+                return FieldNames[i];
+            }
+        }
+
+        return null;
+    }
+
+    // The element parser starts each element with empty value, presence and token slots.
     private static (string?[] Values, bool[] Present, byte[]?[] RawTokens) ClearSlots(string?[] values, bool[] present, byte[]?[] rawTokens)
     {
         Array.Clear(values);
@@ -634,28 +597,30 @@ public sealed partial class ScanResultReader
 
     private Step NeedMoreOrTruncated() => NeedMoreOr($"The result ends unexpectedly (truncated) inside element {ElementIndex + 1}.");
 
-    private static Dictionary<string, string?> BuildFields(string?[] values, bool[] present, List<KeyValuePair<string, string?>>? unknown)
+    private static Dictionary<string, string?> BuildFields(string?[] values, bool[] present, byte[]?[] rawTokens, List<KeyValuePair<string, string?>>? unknown)
     {
         var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
         for (var i = 0; i < FieldCount; i++)
         {
             if (present[i])
             {
-                fields[FieldNames[i]] = values[i];
+                // A text kept as its token (EvaluationFieldsOnly) is decoded here: header, summary and appendix are few.
+                var token = rawTokens[i];
+                fields[FieldNames[i]] = token is null ? values[i] : DecodeString(token, escaped: token.AsSpan().IndexOf((byte)'\\') >= 0);
             }
         }
 
         foreach (var (key, value) in unknown ?? [])
         {
-            fields[key] = value;
+            fields.Add(key, value);
         }
 
         return fields;
     }
 
-    // The rules both parsers share: which texts are not materialised, which are kept as tokens, which are cached.
-    private static bool IsSkipped(Field field, bool skipThreatAndImpact, bool evaluationFieldsOnly, bool afterIgType) =>
-        (skipThreatAndImpact && field is Field.Threat or Field.Impact) || (evaluationFieldsOnly && (afterIgType || IsUnusedByEvaluation(field)));
+    // Which texts are not materialised, which are kept as tokens, which are cached.
+    private static bool IsSkipped(Field field, bool evaluationFieldsOnly, bool afterIgType) =>
+        evaluationFieldsOnly && (afterIgType || IsUnusedByEvaluation(field));
 
     private static bool IsUnusedByEvaluation(Field field) => field is Field.Threat or Field.Impact or Field.VendorReference
         or Field.CvssTemporal or Field.Cvss3Temporal or Field.Fqdn or Field.Ssl or Field.IpStatus or Field.Instance;
@@ -671,48 +636,9 @@ public sealed partial class ScanResultReader
     private static bool IsInformationGathered(string? type) =>
         type is not null && type.AsSpan().Trim().Equals("Ig", StringComparison.OrdinalIgnoreCase);
 
-    // Keeps a string value as its JSON token (quotes included) when it can be copied into our output as is: valid
-    // UTF-8, and no \u escape (which could be a lone surrogate that a later decoder refuses). Otherwise the caller
-    // decodes it, which reports the bad text.
-    private static bool TryKeepToken(ref Utf8JsonReader reader, ReadOnlySpan<byte> span, out byte[]? token)
-    {
-        token = null;
-        if (reader.TokenType != JsonTokenType.String)
-        {
-            return false;
-        }
-
-        if (!CanKeepToken(reader.ValueSpan, reader.ValueIsEscaped))
-        {
-            return false;
-        }
-
-        token = span[(int)reader.TokenStartIndex..(int)reader.BytesConsumed].ToArray();
-        return true;
-    }
-
-    private static bool CanKeepToken(ReadOnlySpan<byte> text, bool escaped) =>
-        (!escaped || text.IndexOf("\\u"u8) < 0) && System.Text.Unicode.Utf8.IsValid(text);
-
-    private static bool TryReadQid(ref Utf8JsonReader reader, out long qid)
-    {
-        qid = 0;
-        return reader.TokenType switch
-        {
-            JsonTokenType.Number => reader.TryGetInt64(out qid) && qid >= 0,
-            JsonTokenType.String => long.TryParse(reader.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out qid),
-            _ => false,
-        };
-    }
-
-    private static string? ReadScalar(ref Utf8JsonReader reader) => reader.TokenType switch
-    {
-        JsonTokenType.String => reader.GetString(),
-        JsonTokenType.Null => null,
-        JsonTokenType.True => "true",
-        JsonTokenType.False => "false",
-        _ => Encoding.UTF8.GetString(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan),
-    };
+    // A string value (checked by ScanString: valid UTF-8, valid escapes) is kept as its JSON token, quotes included,
+    // when it can be copied into our output as is: without a \u escape, which the output would write otherwise.
+    private static bool CanKeepToken(ReadOnlySpan<byte> text, bool escaped) => !escaped || text.IndexOf("\\u"u8) < 0;
 
     private static Detection BuildDetection(long qid, string?[] v, byte[]?[] raw) => new()
     {
@@ -797,12 +723,14 @@ public sealed partial class ScanResultReader
         return "\"" + builder.ToString().Trim() + (length == 120 ? "…\"" : "\"");
     }
 
-    private ScanResultFormatException Error(string message, Exception? inner = null) => ErrorAt(ElementIndex + 1, message, inner);
+    private ScanResultFormatException Error(string message, Exception? inner = null, string? field = null) =>
+        ErrorAt(ElementIndex + 1, message, inner, field);
 
-    private ScanResultFormatException ErrorAt(long elementIndex, string message, Exception? inner = null)
+    // The position is the read position (the start of the element being read) plus offset (where in it).
+    private ScanResultFormatException ErrorAt(long elementIndex, string message, Exception? inner = null, string? field = null, int offset = 0)
     {
-        var position = _bufferOffset + _position;
+        var position = _bufferOffset + _position + offset;
         BytePosition = position;
-        return new ScanResultFormatException($"{message} (at byte {position}, element {elementIndex})", position, elementIndex, inner);
+        return new ScanResultFormatException($"{message} (at byte {position}, element {elementIndex})", position, elementIndex, inner) { Field = field };
     }
 }

@@ -3,9 +3,10 @@ namespace ScanGate.Results;
 /// <summary>
 /// Streams a Qualys <c>json_extended</c> scan result: a JSON array (or the plugin artifact <c>{"data":[...], ...}</c>)
 /// read element by element from a <see cref="Stream"/> without holding the body. Fails closed: an empty, truncated or
-/// malformed input, XML in place of JSON, or a result without its summary object throws
-/// <see cref="ScanResultFormatException"/> naming the byte and element where it breaks; it never ends early as if the
-/// list were complete.
+/// malformed input, XML in place of JSON, text that is not valid UTF-8 (anywhere, also in texts it does not
+/// materialise), a key twice in an element, a detection row without <c>qid</c>, <c>type</c> or <c>severity</c>, or a
+/// result without its header or its one scan summary throws <see cref="ScanResultFormatException"/> naming the element,
+/// the byte and the key where it breaks; it never ends early as if the list were complete.
 /// </summary>
 /// <example>
 /// <code>

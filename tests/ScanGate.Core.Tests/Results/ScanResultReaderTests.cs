@@ -5,7 +5,7 @@ namespace ScanGate.Core.Tests.Results;
 
 public sealed class ScanResultReaderTests
 {
-    // The real sample of qualys-api.md §3.3 (scan/1533110666.07264), one element per line as Qualys sends it,
+    // A real json_extended result published by Qualys (scan/1533110666.07264), one element per line as Qualys sends it,
     // with one confirmed detection added.
     private const string RealSample = """
         [{"username": "username", "city": "New York", "company": "X", "scan_report_template_title": "Scan Results", "result_date": "01/28/2019 12:16:42", "role": "Manager"},
@@ -100,7 +100,7 @@ public sealed class ScanResultReaderTests
     [InlineData("<!DOCTYPE SIMPLE_RETURN SYSTEM \"x.dtd\"><SIMPLE_RETURN/>", "XML")]
     [InlineData("null", "not a JSON array")]
     [InlineData("{\"other\":1}", "without a \"data\" array")]
-    [InlineData("[{\"a\":1},{\"qid\":1,\"type\":\"Vuln\"}]", "no scan summary")]
+    [InlineData("[{\"a\":1},{\"qid\":1,\"type\":\"Vuln\",\"severity\":\"3\"}]", "no scan summary")]
     [InlineData("[{\"a\":1},{\"reference\":\"scan/1\"},{\"qid\":\"abc\"}]", "\"qid\" is not a number")]
     [InlineData("[{\"a\":1},{\"reference\":\"scan/1\"},{\"title\":\"t\",\"severity\":\"5\"}]", "no \"qid\"")]
     [InlineData("[{\"a\":1},{\"reference\":\"scan/1\"}] trailing", "after the end")]
@@ -119,7 +119,7 @@ public sealed class ScanResultReaderTests
     public async Task ReadAsync_ElementLargerThanTheBuffer_IsRead()
     {
         var huge = new string('x', 3 << 20);
-        var input = "[{\"h\":1},\n{\"reference\":\"scan/1\"},\n{\"qid\":5,\"results\":\"" + huge + "\"}]";
+        var input = "[{\"h\":1},\n{\"reference\":\"scan/1\"},\n{\"qid\":5,\"type\":\"Vuln\",\"severity\":\"3\",\"results\":\"" + huge + "\"}]";
 
         var elements = await ReadAllAsync(input, chunkSize: 100_000);
 
@@ -129,7 +129,7 @@ public sealed class ScanResultReaderTests
     [Fact]
     public async Task ReadAsync_ByteOrderMarkAndStringQid_AreAccepted()
     {
-        var bytes = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes("[{\"h\":1},{\"reference\":\"r\"},{\"qid\":\"38170\"}]")).ToArray();
+        var bytes = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes("[{\"h\":1},{\"reference\":\"r\"},{\"qid\":\"38170\",\"type\":\"Vuln\",\"severity\":\"3\"}]")).ToArray();
 
         var elements = await ReadAllAsync(bytes, chunkSize: 2);
 
@@ -149,7 +149,7 @@ public sealed class ScanResultReaderTests
     [Fact]
     public async Task ReadAsync_EscapedPropertyNames_AreRecognised()
     {
-        const string input = "[{\"h\":1},{\"reference\":\"r\"},{\"q\\u0069d\":7,\"s\\u0065verity\":\"4\"}]";
+        const string input = "[{\"h\":1},{\"reference\":\"r\"},{\"q\\u0069d\":7,\"typ\\u0065\":\"Vuln\",\"s\\u0065verity\":\"4\"}]";
 
         var elements = await ReadAllAsync(input);
 
@@ -179,7 +179,7 @@ public sealed class ScanResultReaderTests
     [InlineData(1)]
     public async Task ReadAsync_TrailingComma_IsAnError_EvenWhenTheCommaEndsARead(int chunkSize)
     {
-        const string input = "[{\"h\":1},{\"reference\":\"scan/1\"},{\"qid\":1,\"type\":\"Vuln\"},]";
+        const string input = "[{\"h\":1},{\"reference\":\"scan/1\"},{\"qid\":1,\"type\":\"Vuln\",\"severity\":\"3\"},]";
 
         var exception = await Should.ThrowAsync<ScanResultFormatException>(() => ReadAllAsync(input, chunkSize));
 
@@ -253,8 +253,8 @@ public sealed class ScanResultReaderTests
     public async Task ReadAsync_RepeatedShortValues_AreTheSameStrings_AndChangesAreSeen()
     {
         const string input = "[{\"h\":1},{\"reference\":\"r\"},"
-            + "{\"ip\":\"10.0.0.1\",\"qid\":1,\"os\":\"Linux\"},{\"ip\":\"10.0.0.1\",\"qid\":2,\"os\":\"Linux\"},"
-            + "{\"ip\":\"10.0.0.2\",\"qid\":3,\"os\":\"Linuz\"},{\"ip\":\"10.0.0.2\",\"qid\":4,\"os\":null}]";
+            + "{\"ip\":\"10.0.0.1\",\"qid\":1,\"type\":\"Vuln\",\"severity\":\"3\",\"os\":\"Linux\"},{\"ip\":\"10.0.0.1\",\"qid\":2,\"type\":\"Vuln\",\"severity\":\"3\",\"os\":\"Linux\"},"
+            + "{\"ip\":\"10.0.0.2\",\"qid\":3,\"type\":\"Vuln\",\"severity\":\"3\",\"os\":\"Linuz\"},{\"ip\":\"10.0.0.2\",\"qid\":4,\"type\":\"Vuln\",\"severity\":\"3\",\"os\":null}]";
 
         var rows = (await ReadAllAsync(input)).Where(e => e.Detection is not null).Select(e => e.Detection!).ToList();
 
