@@ -30,7 +30,7 @@ if [ -n "$exe" ] && [ -x "$exe" ]; then ok "install.sh installs the tool from th
 # The pointer package resolves to the precompiled linux-x64 build on this machine (ReadyToRun: an R2R header in the dll).
 store=$(dirname "$exe")/.store/scangate.tool/$version
 if [ -d "$store/scangate.tool.linux-x64" ] && dll=$(find "$store/scangate.tool.linux-x64" -name ScanGate.Core.dll | head -1) && [ -n "$dll" ] \
-   && python3 .ci/tools/is-readytorun.py "$dll"
+   && python3 .ci/steps/is-readytorun.py "$dll"
 then
   ok "the installed tool is the precompiled (ReadyToRun) linux-x64 build"
 else
