@@ -413,7 +413,7 @@ public sealed class ScanLifecycle
                 var value = FlagValue(request, parameter);
                 var known = run.KnownNames.GetValueOrDefault(parameter, []);
                 return await EndAsync(request, scan, Outcome.UsageError,
-                    $"{KnownNames.Unknown(flag.Flag, value, flag.What, KnownNames.Closest(value, known), flag.List)} (Qualys: {ex.Text})", []);
+                    $"{KnownNames.Unknown(flag.Flag, value, flag.What, KnownNames.Closest(value, known), flag.List)} (Qualys error {ex.Code}: {ex.Text})", []);
             }
             catch (OperationCanceledException) when (launchToken.IsCancellationRequested && runToken.IsCancellationRequested)
             {

@@ -84,9 +84,27 @@ internal sealed class FakeScanPort : IQualysScanPort
 
     public Action? OnCancel { get; set; }
 
+    /// <summary>The call (test-connection, launch, list, fetch, cancel) that never answers until its token is cancelled.</summary>
+    public string? HangOn { get; set; }
+
+    /// <summary>Released each time a call starts hanging.</summary>
+    public SemaphoreSlim Hanging { get; } = new(0);
+
+    private async Task<T> HangAsync<T>(CancellationToken cancellationToken)
+    {
+        Hanging.Release();
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+        throw new InvalidOperationException("unreachable");
+    }
+
     public Task<QualysConnectionCheck> TestConnectionAsync(CancellationToken cancellationToken)
     {
         Calls.Add("test-connection");
+        if (HangOn == "test-connection")
+        {
+            return HangAsync<QualysConnectionCheck>(cancellationToken);
+        }
+
         return ConnectionError is null ? Task.FromResult(new QualysConnectionCheck { Method = "about", WebVersion = "10.35.0.0-1" }) : Task.FromException<QualysConnectionCheck>(ConnectionError);
     }
 
@@ -146,6 +164,11 @@ internal sealed class FakeScanPort : IQualysScanPort
         Calls.Add("launch");
         Launches.Add(request);
         OnLaunch?.Invoke();
+        if (HangOn == "launch")
+        {
+            return HangAsync<ScanLaunchResult>(cancellationToken);
+        }
+
         if (LaunchError is not null)
         {
             return Task.FromException<ScanLaunchResult>(LaunchError);
@@ -176,6 +199,11 @@ internal sealed class FakeScanPort : IQualysScanPort
         Polls++;
         OnPoll?.Invoke(Polls);
         cancellationToken.ThrowIfCancellationRequested();
+        if (HangOn == "list")
+        {
+            return HangAsync<QualysScan?>(cancellationToken);
+        }
+
         if (PollFault is not null)
         {
             return Task.FromException<QualysScan?>(PollFault);
@@ -197,6 +225,11 @@ internal sealed class FakeScanPort : IQualysScanPort
     public async Task<long> DownloadResultAsync(string scanRef, Stream destination, CancellationToken cancellationToken)
     {
         Calls.Add("fetch");
+        if (HangOn == "fetch")
+        {
+            return await HangAsync<long>(cancellationToken);
+        }
+
         if (FetchError is not null)
         {
             throw FetchError;
@@ -211,6 +244,11 @@ internal sealed class FakeScanPort : IQualysScanPort
     {
         Calls.Add("cancel");
         OnCancel?.Invoke();
+        if (HangOn == "cancel")
+        {
+            return HangAsync<ScanActionResult>(cancellationToken);
+        }
+
         if (CancelError is not null)
         {
             return Task.FromException<ScanActionResult>(CancelError);

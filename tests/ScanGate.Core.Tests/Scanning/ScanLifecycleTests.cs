@@ -388,10 +388,16 @@ internal sealed class ScanRequestBuilder
 
     public ScanTarget? Target { get; set; }
 
+    public string OptionProfile { get; set; } = "Initial Options";
+
+    public int? WarnExitCode { get; set; }
+
     public ScanRequest Build() => new()
     {
         Target = Target ?? new HostTarget(Entries, NetworkId),
         Title = "app_build_42_2026-11-28-10-00-00",
+        OptionProfile = OptionProfile,
+        WarnExitCode = WarnExitCode,
         Scanner = Scanner,
         PollInterval = PollInterval,
         Timeout = Timeout,
