@@ -210,7 +210,8 @@ internal sealed partial class QualysConnection : IDisposable
                 return false;
         }
 
-        if (Deadline is { } deadline && Time.GetUtcNow() + delay > deadline)
+        // A wait that ends at the deadline leaves no time for the attempt after it.
+        if (Deadline is { } deadline && Time.GetUtcNow() + delay >= deadline)
         {
             failure.StoppedByDeadline = true;
             return false;
@@ -354,9 +355,17 @@ internal sealed partial class QualysConnection : IDisposable
 
     public static string HostOf(Uri url) => url.IsDefaultPort ? url.Host : $"{url.Host}:{url.Port}";
 
-    /// <summary>A transport failure (no usable HTTP answer) as a typed exception with its retry class.</summary>
-    public static QualysConnectionException MapTransportFailure(string operation, Uri url, Exception ex, bool timedOut)
+    /// <summary>
+    /// A transport failure (no usable HTTP answer) as a typed exception with its retry class. A body whose gzip/deflate
+    /// stream is corrupt or cut is an answer that cannot be read: a format error, not retried.
+    /// </summary>
+    public static QualysException MapTransportFailure(string operation, Uri url, Exception ex, bool timedOut)
     {
+        if (ex is InvalidDataException)
+        {
+            return new QualysResponseFormatException(operation, $"the compressed (gzip/deflate) body is corrupt or truncated ({ex.Message})", ex);
+        }
+
         var host = HostOf(url);
         if (timedOut || ex is TimeoutException)
         {
@@ -390,11 +399,6 @@ internal sealed partial class QualysConnection : IDisposable
         if (ex is IOException or OperationCanceledException)
         {
             return new QualysConnectionException(operation, host, QualysConnectionFailure.Reset, "the connection broke while reading the response", ex) { Transience = Transience.Transient };
-        }
-
-        if (ex is InvalidDataException)
-        {
-            return new QualysConnectionException(operation, host, QualysConnectionFailure.Other, "the compressed (gzip/deflate) body is corrupt", ex);
         }
 
         return new QualysConnectionException(operation, host, QualysConnectionFailure.Other, ex.GetType().Name, ex) { Transience = Transience.Transient };

@@ -89,7 +89,8 @@ public sealed class QualysApiException : QualysException
         var message = status == 0 ? $"{operation}: {what}" : $"{operation}: {what} (HTTP {status})";
         if (!string.IsNullOrWhiteSpace(text))
         {
-            message += $": {text.Trim()}";
+            // Qualys texts often end with a period; the hint that follows brings its own.
+            message += $": {text.Trim().TrimEnd('.')}";
         }
 
         return string.IsNullOrEmpty(hint) ? message : $"{message}. {hint}";

@@ -24,8 +24,8 @@ public sealed partial class ScansClient
     // ---- launch ---------------------------------------------------------------------------------------------------
 
     /// <summary>
-    /// Launches a scan. This is the one place a lost launch is settled: when a response is lost (reset, timeout, 5xx,
-    /// 1981) the next attempt first looks for a scan with the same title launched since just before this call and
+    /// Launches a scan. This is the one place a lost launch is settled: when a response is lost or unreadable (reset,
+    /// timeout, 5xx, 1981, a cut or malformed body) the next attempt first looks for a scan with the same title launched since just before this call and
     /// returns it if found; when the retries run out, one last look runs; when that finds nothing either, the call
     /// fails without launching again. So one call never creates two scans, and never abandons one it created.
     /// </summary>
@@ -53,8 +53,10 @@ public sealed partial class ScansClient
                 {
                     return ParseLaunch(call.Operation, _connection.Interpret(call, await _connection.SendOnceAsync(call, ct).ConfigureAwait(false)));
                 }
-                catch (QualysException ex) when (ex.Transience is Transience.Transient or Transience.Processing)
+                catch (QualysException ex) when (ex.Transience is Transience.Transient or Transience.Processing || ex is QualysResponseFormatException)
                 {
+                    // The launch may have been carried out: a lost, broken or unreadable answer (a format error is not
+                    // retried, but it is settled by the lookup below like the others).
                     uncertain = true;
                     throw;
                 }
