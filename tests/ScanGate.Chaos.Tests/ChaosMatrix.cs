@@ -28,7 +28,7 @@ internal sealed record ChaosExpectation(IReadOnlyList<int> ExitCodes, bool Cance
     };
 }
 
-/// <summary>A scan state the polls show (every state of qualys-api.md §3.2, plus ones Qualys has not documented).</summary>
+/// <summary>A scan state the polls show (every documented state of the scan list, plus ones Qualys has not documented).</summary>
 internal sealed record ScanStateCase(string State, string? SubState, int ExitCode, bool CancelSent);
 
 /// <summary>

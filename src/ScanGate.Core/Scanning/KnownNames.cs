@@ -10,7 +10,10 @@ public static class KnownNames
     /// <summary>At most this many suggestions.</summary>
     private const int MaxSuggestions = 3;
 
-    /// <summary>The closest of <paramref name="known"/> to <paramref name="value"/>, best first; empty when none is close.</summary>
+    /// <summary>
+    /// The closest of <paramref name="known"/> to <paramref name="value"/> (never the value itself), best first; empty
+    /// when none is close.
+    /// </summary>
     public static IReadOnlyList<string> Closest(string value, IEnumerable<string> known)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -20,6 +23,7 @@ public static class KnownNames
         return
         [
             .. known.Distinct(StringComparer.Ordinal)
+                .Where(name => !string.Equals(name, typed, StringComparison.Ordinal))
                 .Select(name => (name, distance: string.Equals(name, typed, StringComparison.OrdinalIgnoreCase) ? 0 : 1 + Distance(name.ToUpperInvariant(), typed.ToUpperInvariant())))
                 .Where(c => c.distance <= budget + 1)
                 .OrderBy(c => c.distance)

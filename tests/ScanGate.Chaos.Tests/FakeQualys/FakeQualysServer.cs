@@ -39,7 +39,7 @@ internal sealed class FakeScript
 }
 
 /// <summary>
-/// A programmable Qualys on Kestrel, 127.0.0.1:0, written from qualys-api.md (it shares no code with ScanGate's
+/// A programmable Qualys on Kestrel, 127.0.0.1:0, written from the Qualys API reference (it shares no code with ScanGate's
 /// client): Basic auth and X-Requested-With checked, the calls a scan run makes, and a fault injected into every
 /// request of one phase. One case at a time (<see cref="Begin"/>).
 /// </summary>

@@ -113,7 +113,7 @@ internal static class Faults
     /// <summary>Truncation points: byte offsets, fractions of the body, and offsets from its end (negative).</summary>
     private static readonly double[] Cuts = [0, 1, 2, 10, 0.25, 0.5, 0.75, -2, -1];
 
-    /// <summary>The SIMPLE_RETURN codes of qualys-api.md §2.4 with the HTTP status each comes with.</summary>
+    /// <summary>Every SIMPLE_RETURN error code of the Qualys API reference, with the HTTP status each comes with.</summary>
     private static readonly (int Code, int Status, string Text)[] SimpleReturnCodes =
     [
         (1901, 400, "Unrecognized parameter(s): chaos"),

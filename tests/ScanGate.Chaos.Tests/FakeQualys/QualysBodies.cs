@@ -12,8 +12,8 @@ internal sealed record Reply(int Status, string ContentType, byte[] Body)
 }
 
 /// <summary>
-/// The bodies a Qualys subscription answers with, written from the API reference (qualys-api.md §1.4, §2.4, §3, §5,
-/// §6): DOCTYPE lines, CDATA on its own line, error bodies without the XML prolog. Every body ends exactly at its
+/// The bodies a Qualys subscription answers with, written from the Qualys API reference (about, errors, scans, catalog,
+/// QPS): DOCTYPE lines, CDATA on its own line, error bodies without the XML prolog. Every body ends exactly at its
 /// last significant character, so cutting even one byte off leaves an incomplete document.
 /// </summary>
 internal static class QualysBodies
