@@ -27,11 +27,8 @@ public sealed class HostDetectionsClient
             ("vm_scan_since", query.VmScanSince?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)),
             ("truncation_limit", query.TruncationLimit?.ToString(CultureInfo.InvariantCulture)))}");
         var call = new QualysRequest("host detection list", HttpMethod.Get, url, CallKind.Idempotent);
-        while (true)
+        await foreach (var (page, response) in _connection.PagesAsync(call, "HOST_LIST_VM_DETECTION_OUTPUT", cancellationToken).ConfigureAwait(false))
         {
-            var doc = await _connection.GetXmlAsync(call, cancellationToken).ConfigureAwait(false);
-            QualysConnection.ExpectRoot(call.Operation, doc, "HOST_LIST_VM_DETECTION_OUTPUT");
-            var response = doc.Root!.Element("RESPONSE");
             foreach (var h in response?.Element("HOST_LIST")?.Elements("HOST") ?? [])
             {
                 yield return new HostDetections
@@ -46,7 +43,7 @@ public sealed class HostDetectionsClient
                     [
                         .. (h.Element("DETECTION_LIST")?.Elements("DETECTION") ?? []).Select(d => new HostDetection
                         {
-                            Qid = d.Long("QID") ?? throw new QualysResponseFormatException(call.Operation, "a DETECTION has no numeric QID"),
+                            Qid = d.Long("QID") ?? throw new QualysResponseFormatException(page.Operation, "a DETECTION has no numeric QID"),
                             Type = d.Text("TYPE"),
                             Severity = d.Int("SEVERITY"),
                             Port = d.Text("PORT"),
@@ -61,12 +58,6 @@ public sealed class HostDetectionsClient
                 };
             }
 
-            if (_connection.NextPage(call, response) is not { } next)
-            {
-                yield break;
-            }
-
-            call = next;
         }
     }
 }

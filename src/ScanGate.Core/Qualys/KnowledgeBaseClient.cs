@@ -28,16 +28,13 @@ public sealed class KnowledgeBaseClient
         }
 
         var call = new QualysRequest("knowledge base list", HttpMethod.Post, _connection.Api(KbPath), CallKind.Idempotent) { Form = form };
-        while (true)
+        await foreach (var (page, response) in _connection.PagesAsync(call, "KNOWLEDGE_BASE_VULN_LIST_OUTPUT", cancellationToken).ConfigureAwait(false))
         {
-            var doc = await _connection.GetXmlAsync(call, cancellationToken).ConfigureAwait(false);
-            QualysConnection.ExpectRoot(call.Operation, doc, "KNOWLEDGE_BASE_VULN_LIST_OUTPUT");
-            var response = doc.Root!.Element("RESPONSE");
             foreach (var v in response?.Element("VULN_LIST")?.Elements("VULN") ?? [])
             {
                 yield return new KbVulnerability
                 {
-                    Qid = v.Long("QID") ?? throw new QualysResponseFormatException(call.Operation, "a VULN has no numeric QID"),
+                    Qid = v.Long("QID") ?? throw new QualysResponseFormatException(page.Operation, "a VULN has no numeric QID"),
                     VulnType = v.Text("VULN_TYPE"),
                     Severity = v.Int("SEVERITY_LEVEL"),
                     Title = v.Text("TITLE"),
@@ -51,12 +48,6 @@ public sealed class KnowledgeBaseClient
                 };
             }
 
-            if (_connection.NextPage(call, response) is not { } next)
-            {
-                yield break;
-            }
-
-            call = next;
         }
     }
 }

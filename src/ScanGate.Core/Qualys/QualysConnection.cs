@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using System.Security.Authentication;
 using System.Text;
 using System.Xml.Linq;
@@ -518,8 +519,24 @@ internal sealed partial class QualysConnection : IDisposable
         }
     }
 
+    /// <summary>
+    /// The <c>RESPONSE</c> of every page of a paged FO list (root <paramref name="root"/>), following the 1980 truncation
+    /// URLs, one page at a time.
+    /// </summary>
+    public async IAsyncEnumerable<(QualysRequest Call, XElement? Response)> PagesAsync(QualysRequest first, string root, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        for (QualysRequest? call = first; call is not null;)
+        {
+            var doc = await GetXmlAsync(call, cancellationToken).ConfigureAwait(false);
+            ExpectRoot(call.Operation, doc, root);
+            var response = doc.Root!.Element("RESPONSE");
+            yield return (call, response);
+            call = NextPage(call, response);
+        }
+    }
+
     /// <summary>The request for the next page when the response ends with WARNING 1980 and a URL; null on the last page.</summary>
-    public QualysRequest? NextPage(QualysRequest current, XElement? response)
+    private QualysRequest? NextPage(QualysRequest current, XElement? response)
     {
         var warning = response?.Element("WARNING");
         if (warning is null || !string.Equals(warning.Text("CODE"), "1980", StringComparison.Ordinal))
@@ -585,18 +602,8 @@ internal sealed partial class QualysConnection : IDisposable
     /// (restarted once by a caller that can rewind), a corrupt gzip/deflate stream is a format error. Disposing it
     /// disposes the inner stream; the caller disposes the response.
     /// </summary>
-    private sealed class GuardedBodyStream(Stream inner, QualysConnection connection, QualysRequest call) : Stream
+    private sealed class GuardedBodyStream(Stream inner, QualysConnection connection, QualysRequest call) : ReadOnlyBodyStream
     {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
         public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -626,16 +633,6 @@ internal sealed partial class QualysConnection : IDisposable
                 { Transience = Transience.BodyBroken };
             }
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

@@ -491,19 +491,9 @@ public sealed partial class ScansClient
     private static partial void LogLaunchRecovered(ILogger logger, string operation, string scanRef);
 
     /// <summary>The response body with the peeked prefix put back; disposing it disposes the response.</summary>
-    private sealed class ResponseStream(HttpResponseMessage response, Stream inner, byte[] prefix, int prefixCount) : Stream
+    private sealed class ResponseStream(HttpResponseMessage response, Stream inner, byte[] prefix, int prefixCount) : ReadOnlyBodyStream
     {
         private int _prefixOffset;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -536,16 +526,6 @@ public sealed partial class ScansClient
             return inner.ReadAsync(buffer, cancellationToken);
         }
 
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
         protected override void Dispose(bool disposing)
         {
             if (disposing)
@@ -566,19 +546,9 @@ public sealed partial class ScansClient
     }
 
     /// <summary>A read-only stream that writes every byte read through it to a copy.</summary>
-    private sealed class TeeStream(Stream source, Stream copy) : Stream
+    private sealed class TeeStream(Stream source, Stream copy) : ReadOnlyBodyStream
     {
         public long BytesCopied { get; private set; }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => BytesCopied; set => throw new NotSupportedException(); }
 
         public override int Read(byte[] buffer, int offset, int count)
         {
@@ -606,16 +576,6 @@ public sealed partial class ScansClient
             {
             }
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
 

@@ -158,7 +158,7 @@ public sealed class QualysDeadlineTests
     public async Task DownloadScanResult_ConnectionResetMidBodyTwice_RestartsOnlyOnce()
     {
         var body = Encoding.UTF8.GetBytes(Result);
-        var handler = new FakeQualysHandler().On("/fo/scan/", _ => Response(new BreakingBody(body, body.Length / 2)));
+        var handler = new FakeQualysHandler().On("/fo/scan/", _ => Response(new QualysFetchTests.BreakingStream(body, body.Length / 2)));
         using var client = TestClients.Create(handler);
 
         var ex = await Should.ThrowAsync<QualysConnectionException>(() => client.Scans.DownloadResultAsync("scan/1.1", new MemoryStream(), Ct));
@@ -290,45 +290,6 @@ public sealed class QualysDeadlineTests
 
             var n = Math.Min(buffer.Length, limit - _position);
             data.AsSpan(_position, n).CopyTo(buffer.Span);
-            _position += n;
-            return n;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
-
-    /// <summary>Sends the first bytes, then fails like a reset connection.</summary>
-    private sealed class BreakingBody(byte[] data, int breakAt) : Stream
-    {
-        private int _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            if (_position >= breakAt)
-            {
-                throw new IOException("Connection reset by peer", new SocketException((int)SocketError.ConnectionReset));
-            }
-
-            var n = Math.Min(count, breakAt - _position);
-            data.AsSpan(_position, n).CopyTo(buffer.AsSpan(offset));
             _position += n;
             return n;
         }

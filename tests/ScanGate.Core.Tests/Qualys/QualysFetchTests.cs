@@ -363,7 +363,8 @@ public sealed class QualysFetchTests
     }
 
     /// <summary>Serves the first <c>breakAt</c> bytes, then fails like a reset connection.</summary>
-    private sealed class BreakingStream(byte[] data, int breakAt) : Stream
+    /// <summary>Sends the first bytes, then fails like a reset connection (also used by the deadline tests).</summary>
+    internal sealed class BreakingStream(byte[] data, int breakAt) : Stream
     {
         private int _position;
 
