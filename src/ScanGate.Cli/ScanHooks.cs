@@ -20,9 +20,6 @@ internal sealed class ScanHooks
     /// <summary>Shortest back-off the Qualys client uses (tests shrink the 10-60 s concurrency back-off).</summary>
     public TimeSpan? RetryDelay { get; init; }
 
-    /// <summary>The client's stall limit for a result body (tests shrink the 60 s).</summary>
-    public TimeSpan? StallTimeout { get; init; }
-
     public static ScanHooks? For(CliContext context) => Table.TryGetValue(context, out var hooks) ? hooks : null;
 
     public static void Attach(CliContext context, ScanHooks hooks) => Table.AddOrUpdate(context, hooks);

@@ -37,7 +37,7 @@ internal static class ScanServices
                 CaBundlePath = connection.CaCertificateFile,
                 RequestTimeout = defaults.RequestTimeout * stretch,
                 FetchTimeout = defaults.FetchTimeout * stretch,
-                StallTimeout = hooks?.StallTimeout ?? defaults.StallTimeout * stretch,
+                StallTimeout = defaults.StallTimeout * stretch,
                 ConcurrencyMinDelay = hooks?.RetryDelay ?? defaults.ConcurrencyMinDelay,
                 ConcurrencyMaxDelay = hooks?.RetryDelay * 2 ?? defaults.ConcurrencyMaxDelay,
                 RetryBaseDelay = hooks?.RetryDelay ?? defaults.RetryBaseDelay,

@@ -191,6 +191,11 @@ public sealed partial class ScansClient
             throw new QualysResponseFormatException(operation, $"no scan REFERENCE in the launch response ({doc.Root!.Element("RESPONSE").Text("TEXT") ?? "no TEXT"})");
         }
 
+        if (!ScanRefPattern.IsMatch(reference))
+        {
+            throw new QualysResponseFormatException(operation, "the launch response's REFERENCE is not a scan reference");
+        }
+
         return new ScanLaunchResult
         {
             ScanRef = reference,
@@ -237,9 +242,9 @@ public sealed partial class ScansClient
         foreach (var s in doc.Root!.Element("RESPONSE")?.Element("SCAN_LIST")?.Elements("SCAN") ?? [])
         {
             var reference = s.Text("REF");
-            if (string.IsNullOrEmpty(reference))
+            if (string.IsNullOrEmpty(reference) || !ScanRefPattern.IsMatch(reference))
             {
-                throw new QualysResponseFormatException(call.Operation, "a SCAN has no REF");
+                throw new QualysResponseFormatException(call.Operation, "a SCAN has no REF, or one that is not a scan reference");
             }
 
             var status = s.Element("STATUS");

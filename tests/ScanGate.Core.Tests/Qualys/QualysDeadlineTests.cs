@@ -217,6 +217,22 @@ public sealed class QualysDeadlineTests
         handler.Requests.Count.ShouldBe(1);
     }
 
+    [Fact]
+    public async Task LaunchScan_ReferenceThatIsNotOne_IsSettledByTheLookupAndNeverUsed()
+    {
+        var handler = new FakeQualysHandler()
+            .On("/api/2.0/fo/scan/", "launch", Respond.Xml(Respond.LaunchOk.Replace("scan/1358285558.36992", "../../etc/passwd", StringComparison.Ordinal)))
+            .On("/fo/scan/", "list", Respond.Xml(Respond.ScanList()));
+        using var client = TestClients.Create(handler);
+
+        var ex = await Should.ThrowAsync<QualysApiException>(() => client.Scans.LaunchAsync(
+            new ScanLaunchRequest { Title = "t_2026", OptionProfile = "Initial Options", ScannerName = "External", Ip = "10.0.0.5" }, Ct));
+
+        ex.Message.ShouldContain("not launching again");
+        handler.RequestsTo("/fo/scan/", "launch").Count.ShouldBe(1);
+        handler.RequestsTo("/fo/scan/", "list").Count.ShouldBe(1);
+    }
+
     [Theory]
     [InlineData("US9", "unknown platform 'US9'")]
     [InlineData("ftp://qualys.example/", "not an absolute http(s) URL")]
