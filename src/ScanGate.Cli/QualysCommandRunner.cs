@@ -35,8 +35,8 @@ internal static class QualysCommandRunner
             }
             catch (QualysException ex)
             {
-                console.Error(QualysClientScanPort.Translate("Qualys", ex).Message);
-                return ExitCodes.ApiError;
+                console.Error(ex.Message);
+                return ex.ExitCode;
             }
         }
     }

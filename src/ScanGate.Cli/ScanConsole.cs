@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using ScanGate.Policy;
+using ScanGate.Qualys;
 using ScanGate.Scanning;
 
 namespace ScanGate.Cli;
@@ -15,7 +17,8 @@ public enum Verbosity
 /// <summary>
 /// Console output of a scan run. Progress goes to stderr: a live status line in a terminal, plain timestamped lines
 /// otherwise (CI logs). The verdict summary goes to stdout. Server text is untrusted: control characters are
-/// replaced so a response cannot drive the terminal. NO_COLOR (any value) turns colours off.
+/// replaced so a response cannot drive the terminal. NO_COLOR (any value) turns colours off. An ending without a
+/// judged result says "ERROR — no verdict", never "FAIL": a policy verdict is only ever the policy's.
 /// </summary>
 internal sealed class ScanConsole : IScanObserver
 {
@@ -37,7 +40,7 @@ internal sealed class ScanConsole : IScanObserver
     public Verbosity Level => _verbosity;
 
     /// <summary>Called after each poll (tests use it to interrupt a run).</summary>
-    public Action<ScanStatusInfo>? StatusHook { get; init; }
+    public Action<QualysScan>? StatusHook { get; init; }
 
     public void Info(string message)
     {
@@ -59,7 +62,7 @@ internal sealed class ScanConsole : IScanObserver
 
     public void Error(string message) => Line("error: " + message, "31");
 
-    public void Status(ScanStatusInfo status, TimeSpan sinceLaunch, TimeSpan timeout)
+    public void Status(QualysScan status, TimeSpan sinceLaunch, TimeSpan timeout)
     {
         var text = $"Scan status: {status.State}{(status.SubState is null ? string.Empty : $" ({status.SubState})")}, {Format(sinceLaunch)} since launch (timeout {ScanLifecycle.FormatSpan(timeout)})";
         if (_live)
@@ -85,14 +88,22 @@ internal sealed class ScanConsole : IScanObserver
     {
         CloseLiveLine();
         var output = _context.Out;
-        var (label, color) = outcome.Verdict switch
+        if (outcome.Outcome.HasVerdict())
         {
-            "pass" => ("PASS", "32"),
-            "warn" => ("WARN", "33"),
-            _ => ("FAIL", "31"),
-        };
-        output.WriteLine(Paint($"ScanGate verdict: {label} (exit {outcome.ExitCode})", color));
-        output.WriteLine(Clean(outcome.Message));
+            var (label, color) = outcome.Verdict switch
+            {
+                Verdict.Pass => ("PASS", "32"),
+                Verdict.Warn => ("WARN", "33"),
+                _ => ("FAIL", "31"),
+            };
+            output.WriteLine(Paint($"ScanGate verdict: {label} (exit {outcome.ExitCode})", color));
+            output.WriteLine(Clean(outcome.Message));
+        }
+        else
+        {
+            // Nothing was judged: saying FAIL would blame the policy for a timeout or an API error.
+            output.WriteLine(Paint($"ERROR — no verdict: {Clean(outcome.Message)} (exit {outcome.ExitCode}, outcome {outcome.Outcome.ToContractName()})", "31"));
+        }
         if (_verbosity != Verbosity.Quiet)
         {
             if (outcome.SummaryText is { } summary)

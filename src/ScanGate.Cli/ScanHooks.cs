@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using ScanGate.Scanning;
+using ScanGate.Qualys;
 
 namespace ScanGate.Cli;
 
@@ -12,7 +12,10 @@ internal sealed class ScanHooks
     private static readonly ConditionalWeakTable<CliContext, ScanHooks> Table = new();
 
     /// <summary>Called after each status poll with the run's interrupt (tests call <see cref="ScanInterrupt.Raise"/>).</summary>
-    public Action<ScanInterrupt, ScanStatusInfo>? OnStatus { get; init; }
+    public Action<ScanInterrupt, QualysScan>? OnStatus { get; init; }
+
+    /// <summary>Called once when the run starts, with its interrupt (tests raise a signal at any phase through it).</summary>
+    public Action<ScanInterrupt>? OnStart { get; init; }
 
     /// <summary>Shortest back-off the Qualys client uses (tests shrink the 10-60 s concurrency back-off).</summary>
     public TimeSpan? RetryDelay { get; init; }

@@ -49,7 +49,7 @@ internal sealed class ScanRefEvaluation
         using (port)
         {
             var outcome = await new ScanLifecycle(port, judge, context.Time, console).EvaluateExistingAsync(reference, outputDirectory, HostDownAction.Fail, cancellationToken);
-            if (outcome.Kind != ScanEndKind.Judged)
+            if (!outcome.Outcome.HasVerdict())
             {
                 console.Error(outcome.Message);
             }

@@ -56,7 +56,7 @@ internal static class ListCommand
 
     private static async Task<Listing> Scanners(QualysClient client, string? network, bool ec2, CancellationToken ct)
     {
-        var appliances = ec2 ? await client.ListEc2AppliancesAsync(ct) : await client.ListAppliancesAsync(network, ct);
+        var appliances = ec2 ? await client.Catalog.ListEc2AppliancesAsync(ct) : await client.Catalog.ListAppliancesAsync(network, ct);
         return new(
             ["NAME", "STATUS", "NETWORK", "TYPE", "ACCOUNT", "REGION"],
             ["name", "status", "network_id", "type", "aws_account_id", "region"],
@@ -65,7 +65,7 @@ internal static class ListCommand
 
     private static async Task<Listing> OptionProfiles(QualysClient client, CancellationToken ct)
     {
-        var profiles = await client.ListOptionProfilesAsync(ct);
+        var profiles = await client.Catalog.ListOptionProfilesAsync(ct);
         return new(
             ["TITLE", "KIND", "DEFAULT", "ID"],
             ["title", "kind", "default", "id"],
@@ -75,7 +75,7 @@ internal static class ListCommand
 
     private static async Task<Listing> Networks(QualysClient client, CancellationToken ct)
     {
-        var networks = await client.ListNetworksAsync(ct);
+        var networks = await client.Catalog.ListNetworksAsync(ct);
         return new(
             ["ID", "NAME", "SCANNERS"],
             ["id", "name", "scanners"],
@@ -84,7 +84,7 @@ internal static class ListCommand
 
     private static async Task<Listing> Connectors(QualysClient client, CancellationToken ct)
     {
-        var connectors = await client.SearchAwsConnectorsAsync(null, ct);
+        var connectors = await client.Ec2.SearchConnectorsAsync(null, ct);
         return new(
             ["NAME", "STATE", "ACCOUNT", "ID"],
             ["name", "state", "aws_account_id", "id"],

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ScanGate.Cli.Options;
 using ScanGate.Configuration;
+using ScanGate.Policy;
 using ScanGate.Reports;
 using ScanGate.Scanning;
 
@@ -38,7 +39,11 @@ internal static class ScanCommand
             settings = options.BuildSettings(parseResult, context);
             EnsureWritable(settings.Request.OutputDirectory);
             // The policy is checked before anything is launched: a typo never costs a scan.
-            judge = ScanServices.CreateJudge(context, options.Policy, parseResult, settings.PolicyFile);
+            var policy = ScanServices.BuildPolicy(context, options.Policy, parseResult, settings.PolicyFile);
+            judge = new PolicyScanJudge(policy, context.Time);
+
+            // --warn-exit-code applies to every warn, the one --on-host-down warn gives included.
+            settings = settings with { Request = settings.Request with { WarnExitCode = policy.WarnExitCode } };
         }
         catch (ConfigurationException ex)
         {
@@ -77,6 +82,7 @@ internal static class ScanCommand
         using var tracking = SignalHub.Track(interrupt);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(interrupt.Token, cancellationToken);
         var hooks = ScanHooks.For(context);
+        hooks?.OnStart?.Invoke(interrupt);
         var observer = hooks?.OnStatus is { } onStatus
             ? new ScanConsole(context, console.Level) { StatusHook = status => onStatus(interrupt, status) }
             : console;
@@ -99,19 +105,8 @@ internal static class ScanCommand
             {
                 InterruptExitCode = () => interrupt.ExitCode,
             };
-            ScanOutcome outcome;
-            try
-            {
-                outcome = await lifecycle.RunAsync(settings.Request, linked.Token);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // Never exit 1 (the policy-fail code) for a run that produced no verdict.
-                console.Error($"Could not write the results in '{settings.Request.OutputDirectory}': {ex.Message}");
-                return ExitCodes.NoResult;
-            }
-
-            if (outcome.ExitCode != ExitCodes.Pass && outcome.Kind != ScanEndKind.Judged)
+            var outcome = await lifecycle.RunAsync(settings.Request, linked.Token);
+            if (!outcome.Outcome.HasVerdict())
             {
                 console.Error(outcome.Message);
             }
@@ -152,11 +147,11 @@ internal sealed class ScanCliOptions
 
     public Option<string?> PollInterval { get; } = new("--poll-interval") { Description = "Time between status checks: 30s, 2m, 1h, or minutes like 2 (default 2m, at least 10s).", HelpName = "DURATION" };
 
-    public Option<string?> Timeout { get; } = new("--timeout") { Description = "Give up (and cancel the scan) after: 30m, 2h, or minutes like 60*2 (default 60m).", HelpName = "DURATION" };
+    public Option<string?> Timeout { get; } = new("--timeout") { Description = "Wall-clock limit of the whole run, from start to exit 5 (plus a 20 s grace to cancel the scan): 30m, 2h, or minutes like 60*2 (default 60m).", HelpName = "DURATION" };
 
     public Option<string?> OnHostDown { get; } = new("--on-host-down") { Description = "When the scan finds no live host (No_Host): fail (default, exit 4), warn or pass.", HelpName = "fail|warn|pass" };
 
-    public Option<bool> LeaveRunning { get; } = new("--leave-running") { Description = "Do not cancel the Qualys scan on timeout or interruption." };
+    public Option<bool> LeaveRunning { get; } = new("--leave-running") { Description = "Do not cancel the Qualys scan when the run ends without it (timeout, interruption, error)." };
 
     public Option<string?> OutputDir { get; } = new("--output-dir") { Description = "Where to write scangate-result.json and qualys_<ref>.json (default scangate-out).", HelpName = "DIR" };
 

@@ -16,11 +16,14 @@ public sealed class QualysClientOptions
     /// <summary>PEM file with extra trusted CA certificates (corporate TLS inspection, private cloud). Verification stays on.</summary>
     public string? CaBundlePath { get; init; }
 
-    /// <summary>Time allowed for one ordinary call (request, response and body).</summary>
+    /// <summary>Time allowed for one attempt of an ordinary call (request, response and body); the deadline may cut it shorter.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>Time allowed for a scan-result fetch to start answering (headers); the body streams without this limit.</summary>
+    /// <summary>Time allowed for a scan-result fetch to start answering (headers); the body is bounded by <see cref="StallTimeout"/> and the deadline.</summary>
     public TimeSpan FetchTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Longest pause between two reads of a streamed result body: a body that sends nothing for this long has stalled.</summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Retries for transient failures (5xx, 999, 1999, maintenance pages, resets, timeouts, 202/1981).</summary>
     public int MaxTransientRetries { get; init; } = 5;
@@ -54,40 +57,37 @@ public sealed class QualysClientOptions
     /// <summary>Source of jitter in [0, 1); tests may pin it.</summary>
     public Func<double> Jitter { get; init; } = Random.Shared.NextDouble;
 
+    // Messages name the setting, never an internal parameter name: they reach users as configuration errors.
     internal static void Validate(QualysClientOptions options)
     {
         if (options.Platform is null)
         {
-            throw new ArgumentException("platform: required.", nameof(options));
+            throw new QualysSettingException("platform", "platform: required.");
         }
+
         if (string.IsNullOrWhiteSpace(options.Username))
         {
-            throw new ArgumentException("username: the Qualys API user name is empty.", nameof(options));
+            throw new QualysSettingException("username", "username: the Qualys API user name is empty.");
         }
 
         if (string.IsNullOrEmpty(options.Password))
         {
-            throw new ArgumentException("password: the Qualys API password is empty.", nameof(options));
+            throw new QualysSettingException("password", "password: the Qualys API password is empty.");
         }
 
-        if (options.RequestTimeout <= TimeSpan.Zero)
+        if (options.RequestTimeout <= TimeSpan.Zero || options.FetchTimeout <= TimeSpan.Zero || options.StallTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentException($"request-timeout: must be positive, got {options.RequestTimeout}.", nameof(options));
-        }
-
-        if (options.FetchTimeout <= TimeSpan.Zero)
-        {
-            throw new ArgumentException($"fetch-timeout: must be positive, got {options.FetchTimeout}.", nameof(options));
+            throw new QualysSettingException("timeouts", $"timeouts: must be positive, got request {options.RequestTimeout}, fetch {options.FetchTimeout}, stall {options.StallTimeout}.");
         }
 
         if (options.MaxTransientRetries < 0 || options.MaxConcurrencyRetries < 0 || options.MaxRateLimitRetries < 0)
         {
-            throw new ArgumentException("retries: retry counts must be zero or more.", nameof(options));
+            throw new QualysSettingException("retries", "retries: retry counts must be zero or more.");
         }
 
         if (options.QpsPageSize is < 1 or > 1000)
         {
-            throw new ArgumentException($"qps-page-size: must be 1..1000, got {options.QpsPageSize}.", nameof(options));
+            throw new QualysSettingException("qps-page-size", $"qps-page-size: must be 1..1000, got {options.QpsPageSize}.");
         }
     }
 }

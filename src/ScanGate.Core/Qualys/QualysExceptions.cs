@@ -22,8 +22,16 @@ public abstract class QualysException : ScanGateException
     /// <summary>For 1965: how long Qualys asked us to wait.</summary>
     internal TimeSpan? RetryAfter { get; init; }
 
-    public override string Message =>
-        Attempts > 1 ? $"{base.Message} (gave up after {Attempts} attempts)" : base.Message;
+    /// <summary>True when a retry was due but its wait would have ended after the run's deadline.</summary>
+    public bool StoppedByDeadline { get; internal set; }
+
+    public override string Message => (Attempts, StoppedByDeadline) switch
+    {
+        ( > 1, true) => $"{base.Message} (gave up after {Attempts} attempts: the next one would start after the run's deadline)",
+        (_, true) => $"{base.Message} (not retried: the wait would end after the run's deadline)",
+        ( > 1, false) => $"{base.Message} (gave up after {Attempts} attempts)",
+        _ => base.Message,
+    };
 }
 
 /// <summary>
@@ -56,16 +64,33 @@ public sealed class QualysApiException : QualysException
 
     public string? Hint { get; }
 
+    /// <summary>The user's license or role does not allow this call, or the feature is off (HTTP 403, code 2012).</summary>
+    public bool IsNotPermitted => HttpStatus == 403 || Code == 2012;
+
     /// <summary>For 1965: when the rate-limit window lets the next call through.</summary>
     public DateTimeOffset? ResetsAt { get; init; }
+
+    /// <summary>
+    /// For 1905 "parameter NAME has invalid value: …": the Qualys parameter it names (<c>option_title</c>,
+    /// <c>iscanner_name</c>, <c>ip_network_id</c> …), so a caller can name its own flag instead.
+    /// </summary>
+    public string? InvalidParameter =>
+        Code == 1905 && Text is not null && InvalidParameterPattern.Match(Text) is { Success: true } match ? match.Groups["name"].Value : null;
+
+    private static readonly System.Text.RegularExpressions.Regex InvalidParameterPattern = new(
+        "parameter\\s+(?<name>[A-Za-z_][A-Za-z0-9_]*)\\s+has\\s+invalid\\s+value",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.ExplicitCapture,
+        TimeSpan.FromSeconds(1));
 
     private static string Compose(string operation, int status, int? code, string? text, string? qps, string? hint)
     {
         var what = code is { } c ? $"Qualys error {c}" : qps is not null ? $"Qualys {qps}" : "Qualys error";
-        var message = $"{operation}: {what} (HTTP {status})";
+        // Status 0: no HTTP answer stands behind this error (e.g. a lost launch that could not be settled).
+        var message = status == 0 ? $"{operation}: {what}" : $"{operation}: {what} (HTTP {status})";
         if (!string.IsNullOrWhiteSpace(text))
         {
-            message += $": {text.Trim()}";
+            // Qualys texts often end with a period; the hint that follows brings its own.
+            message += $": {text.Trim().TrimEnd('.')}";
         }
 
         return string.IsNullOrEmpty(hint) ? message : $"{message}. {hint}";
@@ -146,6 +171,38 @@ public sealed class QualysResponseFormatException : QualysException
     }
 }
 
+/// <summary>
+/// A setting or value the client cannot use (platform code, URL, CA bundle, proxy variable, scan reference, launch
+/// parameters). It is an <see cref="ArgumentException"/> so input validation can catch it as one, but its message is
+/// written for users: it names the setting and the value and never an internal parameter name.
+/// </summary>
+public sealed class QualysSettingException : ArgumentException
+{
+    public QualysSettingException(string setting, string message, Exception? inner = null)
+        : base(message, inner)
+    {
+        Setting = setting;
+    }
+
+    public QualysSettingException()
+        : this("setting", "An unusable Qualys setting.")
+    {
+    }
+
+    public QualysSettingException(string message)
+        : this("setting", message)
+    {
+    }
+
+    public QualysSettingException(string message, Exception innerException)
+        : this("setting", message, innerException)
+    {
+    }
+
+    /// <summary>The setting at fault as the message names it: <c>platform</c>, <c>api-url</c>, <c>ca-bundle</c>, <c>HTTPS_PROXY</c> …</summary>
+    public string Setting { get; }
+}
+
 /// <summary>How a failure may be retried.</summary>
 internal enum Transience
 {
@@ -166,4 +223,7 @@ internal enum Transience
 
     /// <summary>202/1981: an identical request is in flight.</summary>
     Processing,
+
+    /// <summary>The body of a streamed result broke off (reset, stall) after the headers: restarted at most once.</summary>
+    BodyBroken,
 }

@@ -89,7 +89,7 @@ public static class QualysHttpHandlerFactory
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
         {
             // The value may contain credentials: name the variable, not the value.
-            throw new ArgumentException($"{name}: the proxy URL in this environment variable is not a valid URL.", name);
+            throw new QualysSettingException(name, $"{name}: the proxy URL in this environment variable is not a valid URL.");
         }
 
         return uri;
@@ -104,7 +104,7 @@ public static class QualysHttpHandlerFactory
     {
         if (!File.Exists(path))
         {
-            throw new ArgumentException($"ca-bundle: file '{path}' does not exist.", nameof(path));
+            throw new QualysSettingException("ca-bundle", $"ca-bundle: file '{path}' does not exist.");
         }
 
         var collection = new X509Certificate2Collection();
@@ -114,12 +114,12 @@ public static class QualysHttpHandlerFactory
         }
         catch (System.Security.Cryptography.CryptographicException ex)
         {
-            throw new ArgumentException($"ca-bundle: '{path}' is not a PEM certificate bundle ({ex.Message}).", nameof(path), ex);
+            throw new QualysSettingException("ca-bundle", $"ca-bundle: '{path}' is not a PEM certificate bundle ({ex.Message}).", ex);
         }
 
         if (collection.Count == 0)
         {
-            throw new ArgumentException($"ca-bundle: '{path}' contains no certificate.", nameof(path));
+            throw new QualysSettingException("ca-bundle", $"ca-bundle: '{path}' contains no certificate.");
         }
 
         return collection;

@@ -62,7 +62,10 @@ public sealed record QualysPlatform
     /// Resolves a platform code or URL. <paramref name="customUrl"/> is used with the plugin code <c>PCP</c>
     /// (private cloud) or when <paramref name="platformOrUrl"/> is empty.
     /// </summary>
-    /// <exception cref="ArgumentException">Unknown code, unusable URL, or plain HTTP to a non-loopback host.</exception>
+    /// <exception cref="ArgumentException">
+    /// Unknown code, unusable URL, or plain HTTP to a non-loopback host. The message names the setting and the value and
+    /// is meant for users (no internal parameter name).
+    /// </exception>
     public static QualysPlatform Resolve(string? platformOrUrl, string? customUrl = null)
     {
         var value = platformOrUrl?.Trim();
@@ -70,11 +73,11 @@ public sealed record QualysPlatform
         {
             if (string.IsNullOrWhiteSpace(customUrl))
             {
-                throw new ArgumentException(
+                throw new QualysSettingException(
+                    "platform",
                     string.IsNullOrEmpty(value)
                         ? "platform: a platform code (US1 ... KSA1) or an API URL is required."
-                        : "platform: PCP (private cloud) needs an API URL (api-url).",
-                    nameof(platformOrUrl));
+                        : "platform: PCP (private cloud) needs an API URL (api-url).");
             }
 
             return FromUrl(customUrl.Trim());
@@ -94,27 +97,25 @@ public sealed record QualysPlatform
             }
         }
 
-        throw new ArgumentException(
-            $"platform: unknown platform '{value}'. Use one of {string.Join(", ", KnownCodes)}, PCP with an API URL, or an https:// URL.",
-            nameof(platformOrUrl));
+        throw new QualysSettingException("platform", $"platform: unknown platform '{value}'. Use one of {string.Join(", ", KnownCodes)}, PCP with an API URL, or an https:// URL.");
     }
 
     private static QualysPlatform FromUrl(string url)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (!string.Equals(uri.Scheme, Uri.UriSchemeHttps, StringComparison.Ordinal) && !string.Equals(uri.Scheme, Uri.UriSchemeHttp, StringComparison.Ordinal)))
         {
-            throw new ArgumentException($"api-url: '{url}' is not an absolute http(s) URL.", nameof(url));
+            throw new QualysSettingException("api-url", $"api-url: '{url}' is not an absolute http(s) URL.");
         }
 
         if (!string.IsNullOrEmpty(uri.UserInfo))
         {
             // Never echo the URL: it carries credentials.
-            throw new ArgumentException("api-url: the URL must not contain a user name or password; pass credentials separately.", nameof(url));
+            throw new QualysSettingException("api-url", "api-url: the URL must not contain a user name or password; pass credentials separately.");
         }
 
         if (string.Equals(uri.Scheme, Uri.UriSchemeHttp, StringComparison.Ordinal) && !IsLoopback(uri))
         {
-            throw new ArgumentException($"api-url: '{url}' uses plain http; credentials would travel unencrypted. Use https (http is accepted for 127.0.0.1 only).", nameof(url));
+            throw new QualysSettingException("api-url", $"api-url: '{url}' uses plain http; credentials would travel unencrypted. Use https (http is accepted for 127.0.0.1 only).");
         }
 
         var host = uri.Host;

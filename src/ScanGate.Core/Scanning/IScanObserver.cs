@@ -1,3 +1,5 @@
+using ScanGate.Qualys;
+
 namespace ScanGate.Scanning;
 
 /// <summary>Receives progress of a scan run (the CLI shows it; the library has no console).</summary>
@@ -12,8 +14,8 @@ public interface IScanObserver
     /// <summary>Detail for --verbose.</summary>
     void Detail(string message);
 
-    /// <summary>A poll answered: the scan's state, time since launch and the timeout.</summary>
-    void Status(ScanStatusInfo status, TimeSpan sinceLaunch, TimeSpan timeout);
+    /// <summary>A poll answered: the scan as listed, time since launch and the timeout.</summary>
+    void Status(QualysScan scan, TimeSpan sinceLaunch, TimeSpan timeout);
 }
 
 /// <summary>An observer that ignores everything.</summary>
@@ -33,7 +35,7 @@ public sealed class NullScanObserver : IScanObserver
     {
     }
 
-    public void Status(ScanStatusInfo status, TimeSpan sinceLaunch, TimeSpan timeout)
+    public void Status(QualysScan scan, TimeSpan sinceLaunch, TimeSpan timeout)
     {
     }
 }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using ScanGate.Policy;
+using ScanGate.Qualys;
 using ScanGate.Results;
 
 namespace ScanGate.Scanning;
@@ -7,19 +9,31 @@ namespace ScanGate.Scanning;
 public delegate Task ScanWait(TimeSpan delay, CancellationToken cancellationToken);
 
 /// <summary>
-/// The scan gate from start to verdict: check the connection, [EC2 pre-flight], launch, poll, fetch, judge.
-/// Every ending maps to one exit code and leaves <c>scangate-result.json</c> behind. It fails closed: an Error,
-/// Canceled, unreadable or missing result is never a pass, and a scan it gives up on is cancelled (unless asked not
-/// to), fixing the plugin's faults (original-plugin.md §11 items 1–3, 11, 16–18).
+/// The scan gate from start to verdict: check the connection, [EC2 pre-flight], check the names Qualys knows,
+/// launch, poll, fetch, judge. One deadline (<see cref="ScanRequest.Timeout"/>) bounds every call and wait; every
+/// ending maps to one <see cref="Outcome"/> and exit code and leaves <c>scangate-result.json</c> behind. It fails
+/// closed: an Error, Canceled, unreadable or missing result is never a pass, and a scan it gives up on is cancelled
+/// within <see cref="CancelGrace"/> (unless <see cref="ScanRequest.LeaveRunning"/>).
 /// </summary>
 public sealed class ScanLifecycle
 {
-    /// <summary>How long cancelling a scan may take once the run is already ending (timeout or interruption).</summary>
+    /// <summary>
+    /// How long ScanGate may still spend once the run is over (deadline, signal or error) to finish a launch in flight
+    /// and cancel the scan: the run ends at most this long after <c>--timeout</c>.
+    /// </summary>
     public static readonly TimeSpan CancelGrace = TimeSpan.FromSeconds(20);
 
     private static readonly HashSet<string> ConnectorInProgress = new(StringComparer.OrdinalIgnoreCase) { "RUNNING", "PENDING", "QUEUED", "PROCESSING" };
     private static readonly HashSet<string> ConnectorDone = new(StringComparer.OrdinalIgnoreCase) { "FINISHED_SUCCESS", "SUCCESS" };
     private static readonly HashSet<string> ConnectorFailed = new(StringComparer.OrdinalIgnoreCase) { "FINISHED_ERRORS", "ERROR", "INCOMPLETE", "DISABLED" };
+
+    /// <summary>The launch parameters Qualys names in a 1905 refusal, and the flag each comes from.</summary>
+    private static readonly Dictionary<string, (string Flag, string What, string List)> LaunchParameters = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["option_title"] = ("--option-profile", "option profile with this title", "scangate list option-profiles"),
+        ["iscanner_name"] = ("--scanner", "scanner appliance with this name", "scangate list scanners"),
+        ["ip_network_id"] = ("--network-id", "network with this ID", "scangate list networks"),
+    };
 
     private readonly IQualysScanPort _port;
     private readonly IScanJudge _judge;
@@ -42,19 +56,45 @@ public sealed class ScanLifecycle
     /// </summary>
     public Func<int?> InterruptExitCode { get; init; } = static () => ExitCodes.Interrupted;
 
+    /// <summary>What one run knows while it runs: where it is, its deadline and when it started to end.</summary>
+    private sealed class Run(ScanRequest request, ScanRecord scan, DateTimeOffset deadline)
+    {
+        public ScanRequest Request { get; } = request;
+
+        public ScanRecord Scan { get; } = scan;
+
+        public DateTimeOffset Deadline { get; } = deadline;
+
+        /// <summary>What the run is doing, for messages: "checking the connection", "waiting for scan/1.2" …</summary>
+        public string Phase { get; set; } = "starting";
+
+        /// <summary>When the run started to end (deadline, signal, error): the cancel grace counts from here.</summary>
+        public DateTimeOffset? EndingSince { get; set; }
+
+        /// <summary>The catalog lists read before launching, for the suggestions of a 1905 refusal.</summary>
+        public Dictionary<string, IReadOnlyList<string>> KnownNames { get; } = new(StringComparer.Ordinal);
+    }
+
     public async Task<ScanOutcome> RunAsync(ScanRequest request, CancellationToken cancellationToken)
     {
         var scan = new ScanRecord { Title = request.Title, Target = request.Target.Display, StartedAt = _time.GetUtcNow() };
-        var deadline = scan.StartedAt + request.Timeout;
+        var run = new Run(request, scan, scan.StartedAt + request.Timeout);
+        _port.Deadline = run.Deadline;
+        using var deadline = new CancellationTokenSource(request.Timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        using var ending = linked.Token.Register(() => BeginEnding(run));
+        var token = linked.Token;
         try
         {
-            _observer.Info($"Checking the connection to Qualys.");
-            await _port.TestConnectionAsync(cancellationToken);
+            run.Phase = "checking the connection";
+            _observer.Info("Checking the connection to Qualys.");
+            await _port.TestConnectionAsync(token);
 
             string? endpoint = null;
             if (request.Target is Ec2Target ec2)
             {
-                var preflight = await Ec2PreflightAsync(request, ec2, scan, deadline, cancellationToken);
+                run.Phase = "in the EC2 pre-flight";
+                var preflight = await Ec2PreflightAsync(run, ec2, token);
                 if (preflight.Outcome is not null)
                 {
                     return preflight.Outcome;
@@ -63,33 +103,69 @@ public sealed class ScanLifecycle
                 endpoint = preflight.Endpoint;
             }
 
-            var launched = await LaunchAsync(request, endpoint, scan, cancellationToken);
-            if (launched is null)
+            run.Phase = "checking the names Qualys knows";
+            if (await CheckNamesAsync(run, token) is { } unknownName)
             {
-                return await EndAsync(request, scan, ScanEndKind.ApiError, ExitCodes.ApiError,
-                    $"The launch response was lost and no scan titled '{request.Title}' exists; not launching again, so one build never makes two scans.", [], cancellationToken);
+                return await EndAsync(request, scan, Outcome.UsageError, unknownName, []);
             }
 
-            scan.Reference = launched.Reference;
-            scan.Id = launched.Id;
-            _observer.Info($"Scan launched: {launched.Reference}{(launched.Id is null ? string.Empty : $" (id {launched.Id})")}, title '{request.Title}'.");
+            run.Phase = "launching";
+            var launched = await LaunchAsync(run, endpoint, linked);
+            if (launched is not null)
+            {
+                return launched;
+            }
 
-            var status = await PollAsync(request, scan, deadline, cancellationToken);
+            run.Phase = $"waiting for scan {scan.Reference}";
+            var status = await PollAsync(run, token);
             if (status is null)
             {
-                return await TimeOutAsync(request, scan, cancellationToken);
+                return await TimeOutAsync(run);
             }
 
-            return await FinishAsync(request, scan, status, cancellationToken);
+            return await FinishAsync(request, scan, status, run, token, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return await InterruptedAsync(request, scan);
+            return await InterruptedAsync(run);
         }
-        catch (ScanPortException ex)
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            return await EndAsync(request, scan, ScanEndKind.ApiError, ExitCodes.ApiError, Describe(ex, scan), [], CancellationToken.None);
+            return await TimeOutAsync(run);
         }
+        catch (QualysException ex)
+        {
+            var note = await AbandonAsync(run, "the run ended with an API error");
+            return await EndAsync(request, scan, ex.Outcome, Join($"Qualys API error while {run.Phase}: {ex.Message}", note), []);
+        }
+        catch (QualysSettingException ex)
+        {
+            var note = await AbandonAsync(run, "the run ended with a configuration error");
+            return await EndAsync(request, scan, Outcome.UsageError, Join(ex.Message, note), []);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Never the policy-fail code for a run that produced no verdict.
+            var note = await AbandonAsync(run, "the results could not be written");
+            return await EndAsync(request, scan, Outcome.NoResult, Join($"Could not write the results in '{request.OutputDirectory}' while {run.Phase}: {ex.Message}", note), []);
+        }
+#pragma warning disable CA1031 // A fault of ours after launch must still cancel the scan and leave a result file (exit 70).
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            var note = await AbandonAsync(run, "internal error");
+            return await EndAsync(request, scan, Outcome.InternalError,
+                Join($"Internal error while {run.Phase} ({ex.GetType().Name}): {ex.Message}. This is a bug in ScanGate {ToolInfo.Version}; the result is not a pass.", note), []);
+        }
+    }
+
+    private void BeginEnding(Run run)
+    {
+        var now = _time.GetUtcNow();
+        run.EndingSince ??= now;
+
+        // The run is over: no retry may start a wait any more (a launch in flight may still finish, within the grace).
+        _port.Deadline = now < run.Deadline ? now : run.Deadline;
     }
 
     /// <summary>
@@ -102,54 +178,56 @@ public sealed class ScanLifecycle
         var scan = new ScanRecord { Title = null, Target = null, StartedAt = _time.GetUtcNow(), Reference = reference, SourceKind = "scan_ref" };
         try
         {
-            var status = await _port.GetScanStatusAsync(reference, cancellationToken);
-            if (status is null)
+            var status = await _port.GetScanAsync(reference, cancellationToken);
+            if (status?.State is null)
             {
-                return await EndAsync(request, scan, ScanEndKind.Configuration, ExitCodes.Usage,
-                    $"--scan-ref '{reference}': no such scan in the scan list of this subscription (scans older than the list's window are not shown).", [], cancellationToken);
+                return await EndAsync(request, scan, Outcome.UsageError,
+                    $"--scan-ref '{reference}': no such scan in the scan list of this subscription (scans older than the list's window are not shown).", []);
             }
 
-            scan.State = status.State;
-            scan.SubState = status.SubState;
-            scan.Duration = status.Duration;
+            Record(scan, status);
             if (!IsTerminal(status.State))
             {
-                return await EndAsync(request, scan, ScanEndKind.NoResult, ExitCodes.NoResult,
-                    $"Scan {reference} is {status.State}, not finished: nothing to judge yet.", [], cancellationToken);
+                return await EndAsync(request, scan, Outcome.NoResult, $"Scan {reference} is {status.State}, not finished: nothing to judge yet.", []);
             }
 
-            return await FinishAsync(request, scan, status, cancellationToken);
+            return await FinishAsync(request, scan, status, run: null, cancellationToken, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return await EndAsync(request, scan, ScanEndKind.Interrupted, InterruptExitCode() ?? ExitCodes.Interrupted, "Interrupted.", [], CancellationToken.None);
+            return await EndAsync(request, scan, Outcome.Interrupted, "Interrupted.", []);
         }
-        catch (ScanPortException ex)
+        catch (QualysException ex)
         {
-            return await EndAsync(request, scan, ScanEndKind.ApiError, ExitCodes.ApiError, $"Qualys API error: {ex.Describe()}", [], CancellationToken.None);
+            return await EndAsync(request, scan, ex.Outcome, $"Qualys API error: {ex.Message}", []);
+        }
+        catch (QualysSettingException ex)
+        {
+            return await EndAsync(request, scan, Outcome.UsageError, $"--scan-ref '{reference}': {ex.Message}", []);
         }
     }
 
-    private static string Describe(ScanPortException ex, ScanRecord scan)
+    private async Task<(ScanOutcome? Outcome, string? Endpoint)> Ec2PreflightAsync(Run run, Ec2Target ec2, CancellationToken cancellationToken)
     {
-        var where = scan.Reference is null ? string.Empty : $" (scan {scan.Reference} may still be running on Qualys)";
-        return $"Qualys API error: {ex.Describe()}{where}";
-    }
-
-    private async Task<(ScanOutcome? Outcome, string? Endpoint)> Ec2PreflightAsync(
-        ScanRequest request, Ec2Target ec2, ScanRecord scan, DateTimeOffset deadline, CancellationToken cancellationToken)
-    {
-        var connector = await _port.FindConnectorAsync(ec2.ConnectorName, cancellationToken);
-        if (connector is null)
+        var (request, scan) = (run.Request, run.Scan);
+        var connectors = await _port.SearchConnectorsAsync(ec2.ConnectorName, cancellationToken);
+        if (connectors.Count == 0)
         {
-            return (await EndAsync(request, scan, ScanEndKind.Configuration, ExitCodes.Usage,
-                $"--ec2-connector: no AWS connector named '{ec2.ConnectorName}' in this subscription (names are exact; see 'scangate list connectors').", [], cancellationToken), null);
+            return (await EndAsync(request, scan, Outcome.UsageError,
+                $"--ec2-connector: no AWS connector named '{ec2.ConnectorName}' in this subscription (names are exact; see 'scangate list connectors').", []), null);
         }
 
+        if (connectors.Count > 1)
+        {
+            return (await EndAsync(request, scan, Outcome.ApiError,
+                $"{connectors.Count} AWS connectors are named '{ec2.ConnectorName}' (ids {string.Join(", ", connectors.Select(c => c.Id))}); rename them so the name is unique.", []), null);
+        }
+
+        var connector = connectors[0];
         _observer.Detail($"Connector '{connector.Name}' (id {connector.Id}, account {connector.AwsAccountId ?? "unknown"}).");
         if (ec2.RunConnector)
         {
-            var failure = await RunConnectorAsync(request, connector, scan, deadline, cancellationToken);
+            var failure = await RunConnectorAsync(run, connector, cancellationToken);
             if (failure is not null)
             {
                 return (failure, null);
@@ -158,27 +236,28 @@ public sealed class ScanLifecycle
 
         // Always read the instance (the plugin skipped this for known instances and scanned stopped ones), and read
         // it after any connector run, so the region is the fresh one (the plugin launched with "Unknown").
-        var instance = await _port.GetInstanceAsync(ec2.InstanceId, connector.AwsAccountId, cancellationToken);
+        var assets = await _port.FindHostAssetsAsync(ec2.InstanceId, connector.AwsAccountId, cancellationToken);
+        var instance = assets.FirstOrDefault(a => string.Equals(a.InstanceId, ec2.InstanceId, StringComparison.OrdinalIgnoreCase)) ?? (assets.Count > 0 ? assets[0] : null);
         if (instance is null)
         {
             var advice = ec2.RunConnector
                 ? "the connector ran, so check the instance id and that the connector covers its account and region"
                 : "run the connector first with --run-connector, or check the instance id and connector";
-            return (await EndAsync(request, scan, ScanEndKind.Configuration, ExitCodes.Usage,
-                $"--ec2-instance: instance '{ec2.InstanceId}' is not known to Qualys through connector '{connector.Name}' ({advice}).", [], cancellationToken), null);
+            return (await EndAsync(request, scan, Outcome.UsageError,
+                $"--ec2-instance: instance '{ec2.InstanceId}' is not known to Qualys through connector '{connector.Name}' ({advice}).", []), null);
         }
 
-        if (!string.Equals(instance.State, "RUNNING", StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(instance.InstanceState, "RUNNING", StringComparison.OrdinalIgnoreCase))
         {
-            return (await EndAsync(request, scan, ScanEndKind.NoResult, ExitCodes.NoResult,
-                $"EC2 instance '{ec2.InstanceId}' is {instance.State ?? "in an unknown state"}, not RUNNING: it cannot be scanned. Start it, or run the connector (--run-connector) if the state is stale.", [], cancellationToken), null);
+            return (await EndAsync(request, scan, Outcome.NoResult,
+                $"EC2 instance '{ec2.InstanceId}' is {instance.InstanceState ?? "in an unknown state"}, not RUNNING: it cannot be scanned. Start it, or run the connector (--run-connector) if the state is stale.", []), null);
         }
 
         var endpoint = ec2.Region ?? instance.Region;
         if (string.IsNullOrWhiteSpace(endpoint))
         {
-            return (await EndAsync(request, scan, ScanEndKind.Configuration, ExitCodes.Usage,
-                $"--ec2-region: Qualys does not report a region for instance '{ec2.InstanceId}'; pass --ec2-region.", [], cancellationToken), null);
+            return (await EndAsync(request, scan, Outcome.UsageError,
+                $"--ec2-region: Qualys does not report a region for instance '{ec2.InstanceId}'; pass --ec2-region.", []), null);
         }
 
         if (ec2.Region is not null && instance.Region is not null && !string.Equals(ec2.Region, instance.Region, StringComparison.OrdinalIgnoreCase))
@@ -190,105 +269,180 @@ public sealed class ScanLifecycle
         return (null, endpoint);
     }
 
-    /// <summary>The plugin's run decision (original-plugin.md §5.4), then polling until the connector is done.</summary>
-    private async Task<ScanOutcome?> RunConnectorAsync(
-        ScanRequest request, ConnectorInfo connector, ScanRecord scan, DateTimeOffset deadline, CancellationToken cancellationToken)
+    /// <summary>The plugin's run decision (docs/configuration.md, EC2), then polling until the connector is done.</summary>
+    private async Task<ScanOutcome?> RunConnectorAsync(Run run, AwsConnector connector, CancellationToken cancellationToken)
     {
-        var state = await _port.GetConnectorStateAsync(connector.Id, cancellationToken);
+        var (request, scan) = (run.Request, run.Scan);
+        var name = connector.Name ?? string.Empty;
+        var state = (await _port.GetConnectorAsync(connector.Id, cancellationToken)).State ?? "UNKNOWN";
         if (string.Equals(state, "DISABLED", StringComparison.OrdinalIgnoreCase))
         {
-            return await EndAsync(request, scan, ScanEndKind.ApiError, ExitCodes.ApiError,
-                $"Connector '{connector.Name}' is DISABLED in Qualys; enable it or leave out --run-connector.", [], cancellationToken);
+            return await EndAsync(request, scan, Outcome.ApiError, $"Connector '{name}' is DISABLED in Qualys; enable it or leave out --run-connector.", []);
         }
 
         if (ConnectorInProgress.Contains(state))
         {
-            _observer.Info($"Connector '{connector.Name}' is already {state}; waiting for it instead of starting another run.");
+            _observer.Info($"Connector '{name}' is already {state}; waiting for it instead of starting another run.");
         }
         else
         {
             // FINISHED_*, SUCCESS, ERROR, INCOMPLETE and unknown states: start a fresh run so the inventory is current.
-            _observer.Info($"Running connector '{connector.Name}' (state was {state}).");
-            state = await _port.RunConnectorAsync(connector.Id, cancellationToken);
+            _observer.Info($"Running connector '{name}' (state was {state}).");
+            state = (await _port.RunConnectorAsync(connector.Id, cancellationToken)).State ?? string.Empty;
             if (string.IsNullOrWhiteSpace(state))
             {
-                return await EndAsync(request, scan, ScanEndKind.ApiError, ExitCodes.ApiError,
-                    $"Qualys did not start connector '{connector.Name}' (the run call returned no state).", [], cancellationToken);
+                return await EndAsync(request, scan, Outcome.ApiError, $"Qualys did not start connector '{name}' (the run call returned no state).", []);
             }
         }
 
         while (true)
         {
             var now = _time.GetUtcNow();
-            if (now >= deadline)
+            if (now >= run.Deadline)
             {
-                return await EndAsync(request, scan, ScanEndKind.Timeout, ExitCodes.Timeout,
-                    $"Timeout of {FormatSpan(request.Timeout)} reached while connector '{connector.Name}' was {state}.", [], cancellationToken);
+                return await EndAsync(request, scan, Outcome.Timeout, $"Timeout of {FormatSpan(request.Timeout)} reached while connector '{name}' was {state}. No scan had been launched.", []);
             }
 
-            await _wait(Min(request.PollInterval, deadline - now), cancellationToken);
-            state = await _port.GetConnectorStateAsync(connector.Id, cancellationToken);
-            _observer.Detail($"Connector '{connector.Name}' state: {state}.");
+            await _wait(Min(request.PollInterval, run.Deadline - now), cancellationToken);
+            state = (await _port.GetConnectorAsync(connector.Id, cancellationToken)).State ?? "UNKNOWN";
+            _observer.Detail($"Connector '{name}' state: {state}.");
             if (ConnectorDone.Contains(state))
             {
-                _observer.Info($"Connector '{connector.Name}' finished ({state}).");
+                _observer.Info($"Connector '{name}' finished ({state}).");
                 return null;
             }
 
             if (ConnectorFailed.Contains(state))
             {
-                return await EndAsync(request, scan, ScanEndKind.ApiError, ExitCodes.ApiError,
-                    $"Connector '{connector.Name}' ended in {state}; the instance inventory may be stale, so no scan was launched.", [], cancellationToken);
+                return await EndAsync(request, scan, Outcome.ApiError, $"Connector '{name}' ended in {state}; the instance inventory may be stale, so no scan was launched.", []);
             }
         }
     }
 
-    /// <summary>Launches; when the response is lost, looks the scan up by its (unique) title instead of relaunching.</summary>
-    private async Task<LaunchedScan?> LaunchAsync(ScanRequest request, string? endpoint, ScanRecord scan, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks the option profile, scanner appliance and network against the live lists (one call each) so a typo is a
+    /// configuration error naming the flag, not a launched-then-refused scan. A list this user may not read (403,
+    /// 2012) leaves the check to Qualys at launch; any other failure ends the run with that error.
+    /// </summary>
+    private async Task<string?> CheckNamesAsync(Run run, CancellationToken cancellationToken)
     {
-        var launch = BuildLaunch(request, endpoint);
-        _observer.Info($"Launching scan of {request.Target.Display} with option profile '{request.OptionProfile}' on scanner '{request.Scanner}'.");
+        var request = run.Request;
+        var profile = request.OptionProfile;
+        if (await ReadNamesAsync(run, "option_title", "option profiles", ct => ListProfilesAsync(OptionProfileKind.Vm, ct), cancellationToken) is { } vm
+            && !vm.Contains(profile, StringComparer.Ordinal))
+        {
+            // Not a VM profile: it may be a PCI one (asked only then, so the usual case stays one call).
+            var pci = await ReadNamesAsync(run, "option_title_pci", "PCI option profiles", ct => ListProfilesAsync(OptionProfileKind.Pci, ct), cancellationToken) ?? [];
+            if (!pci.Contains(profile, StringComparer.Ordinal))
+            {
+                IReadOnlyList<string> all = [.. vm, .. pci];
+                run.KnownNames["option_title"] = all;
+                return KnownNames.Unknown("--option-profile", profile, "option profile with this title", KnownNames.Closest(profile, all), "scangate list option-profiles");
+            }
+        }
+
+        var scanners = ScannerNames(request);
+        if (scanners.Count > 0
+            && await ReadNamesAsync(run, "iscanner_name", "scanner appliances", async ct => [.. (await _port.ListAppliancesAsync(ct)).Select(a => a.Name)], cancellationToken) is { } appliances)
+        {
+            foreach (var scanner in scanners.Where(s => !appliances.Contains(s, StringComparer.Ordinal)))
+            {
+                return KnownNames.Unknown("--scanner", scanner, "scanner appliance with this name", KnownNames.Closest(scanner, [.. appliances, "External"]), "scangate list scanners");
+            }
+        }
+
+        if (request.Target is HostTarget { NetworkId: { } networkId } && !string.Equals(networkId, "0", StringComparison.Ordinal)
+            && await ReadNamesAsync(run, "ip_network_id", "networks", async ct => [.. (await _port.ListNetworksAsync(ct)).Select(n => n.Id)], cancellationToken) is { } networks
+            && !networks.Contains(networkId, StringComparer.Ordinal))
+        {
+            return KnownNames.Unknown("--network-id", networkId, "network with this ID", KnownNames.Closest(networkId, networks), "scangate list networks");
+        }
+
+        return null;
+    }
+
+    private async Task<IReadOnlyList<string>> ListProfilesAsync(OptionProfileKind kind, CancellationToken cancellationToken) =>
+        [.. (await _port.ListOptionProfilesAsync(kind, cancellationToken)).Select(p => p.Title)];
+
+    /// <summary>The names of one list, or null when this user may not read it.</summary>
+    private async Task<IReadOnlyList<string>?> ReadNamesAsync(Run run, string key, string what, Func<CancellationToken, Task<IReadOnlyList<string>>> list, CancellationToken cancellationToken)
+    {
         try
         {
-            return await _port.LaunchScanAsync(launch, cancellationToken);
+            var names = await list(cancellationToken);
+            run.KnownNames[key] = names;
+            return names;
         }
-        catch (ScanPortException ex) when (ex.Kind == ScanPortErrorKind.LaunchOutcomeUnknown)
+        catch (QualysApiException ex) when (ex.IsNotPermitted)
         {
-            _observer.Warning($"The launch response was lost ({ex.Message}); looking the scan up by its title.");
-            var found = await _port.FindScanByTitleAsync(request.Title, cancellationToken);
-            if (found is not null)
-            {
-                _observer.Info($"Found the launched scan by its title: {found.Reference}.");
-            }
-
-            return found;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Interrupted while the launch was in flight: it may have created a scan. Find it so it gets cancelled.
-            using var grace = new CancellationTokenSource(CancelGrace, _time);
-            try
-            {
-                var found = await _port.FindScanByTitleAsync(request.Title, grace.Token);
-                if (found is not null)
-                {
-                    scan.Reference = found.Reference;
-                    scan.Id = found.Id;
-                }
-            }
-            catch (Exception lookup) when (lookup is ScanPortException or OperationCanceledException)
-            {
-                _observer.Warning($"Could not check whether the interrupted launch created a scan titled '{request.Title}': {lookup.Message}");
-            }
-
-            throw;
+            _observer.Detail($"Cannot read the {what} ({ex.Message}); Qualys checks the name at launch.");
+            return null;
         }
     }
 
-    private static LaunchRequest BuildLaunch(ScanRequest request, string? endpoint)
+    /// <summary>The appliance names <c>--scanner</c> sends (none for External or all-in-network).</summary>
+    private static List<string> ScannerNames(ScanRequest request) =>
+        string.Equals(request.Scanner, ScanRequest.AllScannersInNetwork, StringComparison.OrdinalIgnoreCase)
+            ? []
+            : [.. request.Scanner.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Where(s => !string.Equals(s, "External", StringComparison.OrdinalIgnoreCase))];
+
+    /// <summary>
+    /// Launches (the client settles a lost response). A launch in flight when the run ends (deadline, signal) is let
+    /// finish within the cancel grace, so the scan it may have created is known and cancelled. Returns an outcome when
+    /// the run ends here, null when the scan is launched and the run goes on.
+    /// </summary>
+    private async Task<ScanOutcome?> LaunchAsync(Run run, string? endpoint, CancellationTokenSource runToken)
+    {
+        var (request, scan) = (run.Request, run.Scan);
+        // Never launch once the run is over (the deadline or a signal came during the checks).
+        runToken.Token.ThrowIfCancellationRequested();
+        var launch = BuildLaunch(request, endpoint);
+        _observer.Info($"Launching scan of {request.Target.Display} with option profile '{request.OptionProfile}' on scanner '{request.Scanner}'.");
+        using var launchToken = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
+        using (runToken.Token.Register(() => launchToken.CancelAfter(GraceLeft(run))))
+        {
+            ScanLaunchResult launched;
+            try
+            {
+                launched = await _port.LaunchScanAsync(launch, launchToken.Token);
+            }
+            catch (QualysApiException ex) when (ex.InvalidParameter is { } parameter && LaunchParameters.TryGetValue(parameter, out var flag))
+            {
+                // Qualys refused a name we could not check beforehand: a configuration error naming our flag.
+                var value = FlagValue(request, parameter);
+                var known = run.KnownNames.GetValueOrDefault(parameter, []);
+                return await EndAsync(request, scan, Outcome.UsageError,
+                    $"{KnownNames.Unknown(flag.Flag, value, flag.What, KnownNames.Closest(value, known), flag.List)} (Qualys error {ex.Code}: {ex.Text})", []);
+            }
+            catch (OperationCanceledException) when (launchToken.IsCancellationRequested && runToken.IsCancellationRequested)
+            {
+                _observer.Warning($"The launch did not answer within the cancel grace; a scan titled '{request.Title}' may exist in Qualys: cancel it there.");
+                throw;
+            }
+
+            scan.Reference = launched.ScanRef;
+            scan.Id = launched.ScanId?.ToString(CultureInfo.InvariantCulture);
+            var how = launched.RecoveredByTitle ? " (the launch response was lost; found by its title, not launched again)" : string.Empty;
+            _observer.Info($"Scan launched: {launched.ScanRef}{(scan.Id is null ? string.Empty : $" (id {scan.Id})")}, title '{request.Title}'{how}.");
+        }
+
+        // The run ended while the launch was in flight: the scan exists now, and the ending cancels it.
+        runToken.Token.ThrowIfCancellationRequested();
+        return null;
+    }
+
+    private static string FlagValue(ScanRequest request, string parameter) => parameter switch
+    {
+        "option_title" => request.OptionProfile,
+        "iscanner_name" => request.Scanner,
+        _ => request.Target is HostTarget { NetworkId: { } id } ? id : string.Empty,
+    };
+
+    private static ScanLaunchRequest BuildLaunch(ScanRequest request, string? endpoint)
     {
         var allInNetwork = string.Equals(request.Scanner, ScanRequest.AllScannersInNetwork, StringComparison.OrdinalIgnoreCase);
-        var launch = new LaunchRequest
+        var launch = new ScanLaunchRequest
         {
             Title = request.Title,
             OptionProfile = request.OptionProfile,
@@ -304,30 +458,29 @@ public sealed class ScanLifecycle
     }
 
     /// <summary>Polls on the interval until a terminal state; null on timeout.</summary>
-    private async Task<ScanStatusInfo?> PollAsync(ScanRequest request, ScanRecord scan, DateTimeOffset deadline, CancellationToken cancellationToken)
+    private async Task<QualysScan?> PollAsync(Run run, CancellationToken cancellationToken)
     {
+        var request = run.Request;
         var launchedAt = _time.GetUtcNow();
-        var reference = scan.Reference!;
+        var reference = run.Scan.Reference!;
         while (true)
         {
             var now = _time.GetUtcNow();
-            if (now >= deadline)
+            if (now >= run.Deadline)
             {
                 return null;
             }
 
             // No fixed sleep before the first poll beyond one interval: a scan never finishes in less.
-            await _wait(Min(request.PollInterval, deadline - now), cancellationToken);
-            var status = await _port.GetScanStatusAsync(reference, cancellationToken);
-            if (status is null)
+            await _wait(Min(request.PollInterval, run.Deadline - now), cancellationToken);
+            var status = await _port.GetScanAsync(reference, cancellationToken);
+            if (status?.State is null)
             {
                 _observer.Detail($"Scan {reference} is not in the scan list yet.");
                 continue;
             }
 
-            scan.State = status.State;
-            scan.SubState = status.SubState;
-            scan.Duration = status.Duration;
+            Record(run.Scan, status);
             _observer.Status(status, _time.GetUtcNow() - launchedAt, request.Timeout);
             if (IsTerminal(status.State))
             {
@@ -336,42 +489,60 @@ public sealed class ScanLifecycle
         }
     }
 
-    public static bool IsTerminal(string state) =>
-        state.Equals("Finished", StringComparison.OrdinalIgnoreCase)
-        || state.Equals("Error", StringComparison.OrdinalIgnoreCase)
-        || state.Equals("Canceled", StringComparison.OrdinalIgnoreCase)
-        || state.Equals("Cancelled", StringComparison.OrdinalIgnoreCase);
+    private static void Record(ScanRecord scan, QualysScan status)
+    {
+        scan.State = status.State;
+        scan.SubState = status.SubState;
+        scan.Duration = status.Duration;
+    }
 
-    private async Task<ScanOutcome> FinishAsync(ScanRequest request, ScanRecord scan, ScanStatusInfo status, CancellationToken cancellationToken)
+    public static bool IsTerminal(string? state) =>
+        state is not null &&
+        (state.Equals("Finished", StringComparison.OrdinalIgnoreCase)
+         || state.Equals("Error", StringComparison.OrdinalIgnoreCase)
+         || state.Equals("Canceled", StringComparison.OrdinalIgnoreCase)
+         || state.Equals("Cancelled", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The end of a scan that reached a terminal state: no result, host down, or fetch and judge.</summary>
+    /// <param name="request">The run's request.</param>
+    /// <param name="scan">What is known about the scan.</param>
+    /// <param name="status">The terminal status.</param>
+    /// <param name="run">The run (null for <c>evaluate --scan-ref</c>).</param>
+    /// <param name="fetchToken">Bounds the fetch (the run's deadline and the signal).</param>
+    /// <param name="cancellationToken">The signal only: judging a fetched result is local work, not cut by the deadline.</param>
+    private async Task<ScanOutcome> FinishAsync(ScanRequest request, ScanRecord scan, QualysScan status, Run? run, CancellationToken fetchToken, CancellationToken cancellationToken)
     {
         var reference = scan.Reference!;
-        if (!status.State.Equals("Finished", StringComparison.OrdinalIgnoreCase))
+        var state = status.State!;
+        if (!state.Equals("Finished", StringComparison.OrdinalIgnoreCase))
         {
-            var what = status.State.StartsWith("Cancel", StringComparison.OrdinalIgnoreCase)
+            var what = state.StartsWith("Cancel", StringComparison.OrdinalIgnoreCase)
                 ? $"Scan {reference} was Canceled on Qualys before it finished: no result to judge."
                 : $"Scan {reference} ended in Error{(status.SubState is null ? string.Empty : $" ({status.SubState})")}: no result to judge.";
-            return await EndAsync(request, scan, ScanEndKind.NoResult, ExitCodes.NoResult, what, [], cancellationToken);
+            return await EndAsync(request, scan, Outcome.NoResult, what, []);
         }
 
         if (string.Equals(status.SubState, "No_Host", StringComparison.OrdinalIgnoreCase))
         {
-            return await HostDownAsync(request, scan, cancellationToken);
+            return await HostDownAsync(request, scan);
         }
 
         var artifact = Path.Combine(request.OutputDirectory, ScanRecord.ArtifactNameFor(reference));
         var raw = artifact + ".download";
+        if (run is not null)
+        {
+            run.Phase = $"fetching the result of {reference}";
+        }
+
+        _observer.Info($"Scan finished{(status.SubState is null ? string.Empty : $" ({status.SubState})")}; fetching the result.");
         try
         {
-            _observer.Info($"Scan finished{(status.SubState is null ? string.Empty : $" ({status.SubState})")}; fetching the result.");
-            await FetchAsync(reference, raw, cancellationToken);
+            await FetchAsync(reference, raw, fetchToken);
         }
-        catch (ScanPortException ex)
+        catch (QualysException ex)
         {
-            return await EndAsync(request, scan, ScanEndKind.ApiError, ExitCodes.ApiError, $"Fetching the result of {reference} failed: {ex.Describe()}", [], cancellationToken);
-        }
-        catch (Exception ex) when (ex is IOException or HttpRequestException)
-        {
-            return await EndAsync(request, scan, ScanEndKind.ApiError, ExitCodes.ApiError, $"Fetching the result of {reference} broke off: {ex.Message}", [], cancellationToken);
+            var kept = KeepIncomplete(raw, artifact);
+            return await EndAsync(request, scan, ex.Outcome, $"Fetching the result of {reference} failed: {ex.Message}{kept} Scan {reference} had finished, so there was nothing to cancel.", []);
         }
 
         scan.ApiCalls = _port.ApiCalls;
@@ -386,20 +557,26 @@ public sealed class ScanLifecycle
         {
             // Keep the bytes for inspection, under a name that says they are not a result.
             File.Move(raw, artifact + ".incomplete", overwrite: true);
-            return await EndAsync(request, scan, ScanEndKind.ApiError, ExitCodes.ApiError,
-                $"The result fetched for {reference} is not a complete json_extended result ({ex.Message}); it is kept as {Path.GetFileName(artifact)}.incomplete. Never a pass.", [], cancellationToken);
+            return await EndAsync(request, scan, Outcome.ApiError,
+                $"The result fetched for {reference} is not a complete json_extended result ({ex.Message}); it is kept as {Path.GetFileName(artifact)}.incomplete. Never a pass.", []);
         }
 
         await WriteArtifactAsync(raw, artifact, judged.EvaluationResultJson, cancellationToken);
         File.Delete(raw);
         scan.ResultArtifact = Path.GetFileName(artifact);
-        var message = judged.Verdict switch
+        var verdict = judged.Verdict switch
         {
-            "pass" => "Gate passed.",
-            "warn" => "Gate passed with warnings.",
-            _ => "Gate failed.",
+            "pass" => Verdict.Pass,
+            "warn" => Verdict.Warn,
+            _ => Verdict.Fail,
         };
-        return new ScanOutcome(ScanEndKind.Judged, judged.ExitCode, judged.Verdict, message, scan)
+        var (outcome, message) = verdict switch
+        {
+            Verdict.Pass => (Outcome.Pass, "Gate passed."),
+            Verdict.Warn => (Outcome.Warn, "Gate passed with warnings."),
+            _ => (Outcome.PolicyFail, "Gate failed."),
+        };
+        return new ScanOutcome(outcome, judged.ExitCode, verdict, message, scan)
         {
             Reasons = judged.Reasons,
             ResultFile = judged.ResultFile,
@@ -410,9 +587,29 @@ public sealed class ScanLifecycle
     private async Task FetchAsync(string reference, string path, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await using var source = await _port.OpenResultStreamAsync(reference, cancellationToken);
-        await using var target = File.Create(path);
-        await source.CopyToAsync(target, cancellationToken);
+        var target = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
+        await using (target)
+        {
+            await _port.DownloadResultAsync(reference, target, cancellationToken);
+        }
+    }
+
+    /// <summary>Keeps the bytes of a failed fetch as <c>….incomplete</c> (never judged); the note says where.</summary>
+    private static string KeepIncomplete(string raw, string artifact)
+    {
+        if (!File.Exists(raw))
+        {
+            return string.Empty;
+        }
+
+        if (new FileInfo(raw).Length == 0)
+        {
+            File.Delete(raw);
+            return string.Empty;
+        }
+
+        File.Move(raw, artifact + ".incomplete", overwrite: true);
+        return $" What arrived is kept as {Path.GetFileName(artifact)}.incomplete.";
     }
 
     /// <summary>The plugin's artifact: <c>{"data": [...], "evaluationResult": {...}}</c>, the data copied as streamed.</summary>
@@ -435,28 +632,31 @@ public sealed class ScanLifecycle
         File.Move(temp, artifact, overwrite: true);
     }
 
-    private async Task<ScanOutcome> HostDownAsync(ScanRequest request, ScanRecord scan, CancellationToken cancellationToken)
+    private async Task<ScanOutcome> HostDownAsync(ScanRequest request, ScanRecord scan)
     {
         var message = $"Scan {scan.Reference} finished with No_Host: the target{(scan.Target is null ? string.Empty : " " + scan.Target)} was not alive, so nothing was judged.";
         return request.OnHostDown switch
         {
-            HostDownAction.Pass => await EndAsync(request, scan, ScanEndKind.HostDown, ExitCodes.Pass, message + " Passing as --on-host-down pass says.", [message], cancellationToken, verdict: "pass"),
-            HostDownAction.Warn => await EndAsync(request, scan, ScanEndKind.HostDown, ExitCodes.Pass, message + " Warning only, as --on-host-down warn says.", [message], cancellationToken, verdict: "warn"),
-            _ => await EndAsync(request, scan, ScanEndKind.HostDown, ExitCodes.NoResult, message + " Failing (--on-host-down fail, the default).", [], cancellationToken),
+            HostDownAction.Pass => await EndAsync(request, scan, Outcome.Pass, message + " Passing as --on-host-down pass says.", [message], Verdict.Pass),
+            HostDownAction.Warn => await EndAsync(request, scan, Outcome.Warn, message + " Warning only, as --on-host-down warn says.", [message], Verdict.Warn),
+            _ => await EndAsync(request, scan, Outcome.NoResult, message + " Failing (--on-host-down fail, the default).", []),
         };
     }
 
-    private async Task<ScanOutcome> TimeOutAsync(ScanRequest request, ScanRecord scan, CancellationToken cancellationToken)
+    private async Task<ScanOutcome> TimeOutAsync(Run run)
     {
-        var cancelNote = await CancelScanAsync(request, scan, "timeout");
-        return await EndAsync(request, scan, ScanEndKind.Timeout, ExitCodes.Timeout,
-            $"Timeout of {FormatSpan(request.Timeout)} reached; scan {scan.Reference} was still {scan.State ?? "not listed"}. {cancelNote}", [], cancellationToken);
+        var scan = run.Scan;
+        var where = run.Phase.StartsWith("waiting", StringComparison.Ordinal)
+            ? $"; scan {scan.Reference} was still {scan.State ?? "not listed"}"
+            : $" while {run.Phase}";
+        var cancelNote = await AbandonAsync(run, "timeout");
+        return await EndAsync(run.Request, scan, Outcome.Timeout, Join($"Timeout of {FormatSpan(run.Request.Timeout)} reached{where}.", cancelNote), []);
     }
 
-    private async Task<ScanOutcome> InterruptedAsync(ScanRequest request, ScanRecord scan)
+    private async Task<ScanOutcome> InterruptedAsync(Run run)
     {
         // Cancel first: the signal handler may still be recording which signal it was.
-        var cancelNote = scan.Reference is null ? "No scan had been launched." : await CancelScanAsync(request, scan, "interrupted");
+        var cancelNote = await AbandonAsync(run, "interrupted");
         var known = InterruptExitCode();
         var signal = known switch
         {
@@ -464,15 +664,25 @@ public sealed class ScanLifecycle
             ExitCodes.Interrupted => "SIGINT",
             _ => "a signal",
         };
-        return await EndAsync(request, scan, ScanEndKind.Interrupted, known ?? ExitCodes.Interrupted, $"Interrupted by {signal}. {cancelNote}", [], CancellationToken.None);
+        return await EndAsync(run.Request, run.Scan, Outcome.Interrupted, Join($"Interrupted by {signal} while {run.Phase}.", cancelNote), [], exitCode: known);
     }
 
-    /// <summary>Cancels the scan on the way out, with its own short deadline (the run's token may be cancelled).</summary>
-    private async Task<string> CancelScanAsync(ScanRequest request, ScanRecord scan, string why)
+    /// <summary>
+    /// The one way a run gives a launched scan up: when the scan may still be running, cancel it within what is left of
+    /// the cancel grace (unless <c>--leave-running</c>), record <c>cancel_requested</c>, and say what happened.
+    /// </summary>
+    private async Task<string> AbandonAsync(Run run, string why)
     {
+        var (request, scan) = (run.Request, run.Scan);
+        run.EndingSince ??= _time.GetUtcNow();
         if (scan.Reference is null)
         {
-            return "No scan to cancel.";
+            return string.Equals(run.Phase, "launching", StringComparison.Ordinal) ? string.Empty : "No scan had been launched.";
+        }
+
+        if (IsTerminal(scan.State))
+        {
+            return $"Scan {scan.Reference} had already ended ({scan.State}), so there was nothing to cancel.";
         }
 
         if (request.LeaveRunning)
@@ -480,7 +690,9 @@ public sealed class ScanLifecycle
             return $"Scan {scan.Reference} left running (--leave-running).";
         }
 
-        using var grace = new CancellationTokenSource(CancelGrace, _time);
+        var left = GraceLeft(run);
+        _port.Deadline = _time.GetUtcNow() + left;
+        using var grace = new CancellationTokenSource(left, _time);
         try
         {
             _observer.Info($"Cancelling scan {scan.Reference} ({why}).");
@@ -488,38 +700,52 @@ public sealed class ScanLifecycle
             scan.CancelRequested = true;
             return $"Scan {scan.Reference} was cancelled on Qualys.";
         }
-        catch (Exception ex) when (ex is ScanPortException or OperationCanceledException)
+        catch (Exception ex) when (ex is QualysException or OperationCanceledException)
         {
-            var detail = ex is ScanPortException port ? port.Describe() : "no answer in time";
+            var detail = ex is QualysException qualys ? qualys.Message : $"no answer within the {FormatSpan(CancelGrace)} cancel grace";
             _observer.Warning($"Could not cancel scan {scan.Reference}: {detail}. Cancel it in Qualys.");
             return $"Cancelling scan {scan.Reference} failed ({detail}); cancel it in Qualys.";
         }
     }
 
+    /// <summary>What is left of the cancel grace, counted from when the run started to end.</summary>
+    private TimeSpan GraceLeft(Run run)
+    {
+        var left = (run.EndingSince ?? _time.GetUtcNow()) + CancelGrace - _time.GetUtcNow();
+        return left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1);
+    }
+
+    private static string Join(string message, string note) => note.Length == 0 ? message : $"{message} {note}";
+
+    /// <summary>The exit code of an outcome for this run: a warn follows <c>--warn-exit-code</c>.</summary>
+    private static int ExitCodeOf(ScanRequest request, Outcome outcome, int? exitCode) =>
+        exitCode ?? (outcome == Outcome.Warn ? request.WarnExitCode ?? ExitCodes.Pass : outcome.DefaultExitCode());
+
+    /// <summary>The one funnel of every ending without a judged result: writes <c>scangate-result.json</c> with what is known.</summary>
     private async Task<ScanOutcome> EndAsync(
         ScanRequest request,
         ScanRecord scan,
-        ScanEndKind kind,
-        int exitCode,
+        Outcome outcome,
         string message,
         IReadOnlyList<string> warnings,
-        CancellationToken cancellationToken,
-        string verdict = "fail")
+        Verdict verdict = Verdict.Fail,
+        int? exitCode = null)
     {
+        var code = ExitCodeOf(request, outcome, exitCode);
         scan.ApiCalls = _port.ApiCalls;
         scan.FinishedAt = _time.GetUtcNow();
         scan.ElapsedSeconds = (scan.FinishedAt.Value - scan.StartedAt).TotalSeconds;
         string? file = null;
         try
         {
-            file = await ScanResultFile.WriteUnjudgedAsync(request.OutputDirectory, scan, verdict, exitCode, [message], warnings, scan.FinishedAt.Value, CancellationToken.None);
+            file = await ScanResultFile.WriteUnjudgedAsync(request.OutputDirectory, scan, ResultDocument.VerdictName(verdict), code, [message], warnings, scan.FinishedAt.Value, CancellationToken.None);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             _observer.Warning($"Could not write {ScanResultFile.FileName} in '{request.OutputDirectory}': {ex.Message}");
         }
 
-        return new ScanOutcome(kind, exitCode, verdict, message, scan) { ResultFile = file, Reasons = [message] };
+        return new ScanOutcome(outcome, code, verdict, message, scan) { ResultFile = file, Reasons = [message] };
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;

@@ -55,8 +55,11 @@ public sealed record ScanRequest
 
     public HostDownAction OnHostDown { get; init; } = HostDownAction.Fail;
 
-    /// <summary>Do not cancel the scan on timeout or interruption.</summary>
+    /// <summary>Do not cancel the scan when the run ends without it (timeout, interruption, error).</summary>
     public bool LeaveRunning { get; init; }
+
+    /// <summary>The exit code of every warn verdict (<c>--warn-exit-code</c>), the host-down warn included; null is 0.</summary>
+    public int? WarnExitCode { get; init; }
 
     public required string OutputDirectory { get; init; }
 }

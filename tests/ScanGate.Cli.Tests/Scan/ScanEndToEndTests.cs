@@ -45,9 +45,10 @@ public sealed class ScanEndToEndTests
         exitCode.ShouldBe(ExitCodes.Pass, bed.Log);
         var calls = bed.Emulator.State.Requests.Where(r => !r.Path.StartsWith("/_emulator", StringComparison.Ordinal))
             .Select(r => r.Path + (r.Parameters.TryGetValue("action", out var a) ? "?" + a : string.Empty)).ToList();
-        // about (connection check), launch, one poll (the 82 s scan is done by the first 90 s poll), fetch.
-        calls.ShouldBe(["/msp/about.php", "/api/2.0/fo/scan/?launch", "/api/3.0/fo/scan/?list", "/api/2.0/fo/scan/?fetch"]);
-        bed.Result().GetProperty("scan").GetProperty("api_calls").GetInt32().ShouldBe(4);
+        // about (connection check), the option profile list (the name is checked before launching), launch, one poll
+        // (the 82 s scan is done by the first 90 s poll), fetch.
+        calls.ShouldBe(["/msp/about.php", "/api/2.0/fo/subscription/option_profile/vm/?list", "/api/2.0/fo/scan/?launch", "/api/3.0/fo/scan/?list", "/api/2.0/fo/scan/?fetch"]);
+        bed.Result().GetProperty("scan").GetProperty("api_calls").GetInt32().ShouldBe(5);
     }
 
     [Theory]

@@ -95,13 +95,12 @@ internal sealed class ScanTestBed : IAsyncDisposable
 
 /// <summary>
 /// A fake clock that jumps ahead by a timer's due time as soon as the timer is made, so waits (Task.Delay, Polly
-/// back-off) complete at once in fake time. Timers that are time limits (the client's per-call timeouts, the
-/// lifecycle's cancel grace) are left alone: they must not fire while a call is in flight.
+/// back-off) complete at once in fake time. Timers that are time limits (every CancellationTokenSource timer: the
+/// run's deadline, the client's per-call timeouts and stall guard, the cancel grace) are left alone: they fire only
+/// when the waits move the clock past them, never while a call is in flight.
 /// </summary>
 internal sealed class JumpingTimeProvider(FakeTimeProvider fake) : TimeProvider
 {
-    private static readonly HashSet<TimeSpan> TimeLimits = [TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10), Scanning.ScanLifecycle.CancelGrace];
-
     public override DateTimeOffset GetUtcNow() => fake.GetUtcNow();
 
     public override long GetTimestamp() => fake.GetTimestamp();
@@ -113,7 +112,7 @@ internal sealed class JumpingTimeProvider(FakeTimeProvider fake) : TimeProvider
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = fake.CreateTimer(callback, state, dueTime, period);
-        if (dueTime > TimeSpan.Zero && dueTime != Timeout.InfiniteTimeSpan && period == Timeout.InfiniteTimeSpan && !TimeLimits.Contains(dueTime))
+        if (state is not CancellationTokenSource && dueTime > TimeSpan.Zero && dueTime != Timeout.InfiniteTimeSpan && period == Timeout.InfiniteTimeSpan)
         {
             ThreadPool.UnsafeQueueUserWorkItem(_ => fake.Advance(dueTime), null);
         }

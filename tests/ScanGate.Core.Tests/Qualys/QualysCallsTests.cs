@@ -103,7 +103,7 @@ public sealed class QualysCallsTests
         var handler = new FakeQualysHandler().On("/api/2.0/fo/appliance/", Respond.Xml(Appliances));
         using var client = TestClients.Create(handler);
 
-        var list = await client.ListAppliancesAsync("1002", Ct);
+        var list = await client.Catalog.ListAppliancesAsync("1002", Ct);
 
         list.Select(a => (a.Name, a.Status)).ShouldBe([("dmz-scanner", "Online"), ("aws-scanner", "Offline")]);
         list[0].NetworkId.ShouldBe("1002");
@@ -118,7 +118,7 @@ public sealed class QualysCallsTests
         var handler = new FakeQualysHandler().On("/api/2.0/fo/appliance/", Respond.Xml(Appliances));
         using var client = TestClients.Create(handler);
 
-        var list = await client.ListEc2AppliancesAsync(Ct);
+        var list = await client.Catalog.ListEc2AppliancesAsync(Ct);
 
         list[1].CloudAccountId.ShouldBe("123456789012");
         list[1].CloudRegion.ShouldBe("us-east-1");
@@ -140,7 +140,7 @@ public sealed class QualysCallsTests
             .On("/option_profile/pci/", Respond.Xml(HttpStatusCode.Forbidden, string.Empty, "text/html"));
         using var client = TestClients.Create(handler);
 
-        var result = await client.ListOptionProfilesAsync(Ct);
+        var result = await client.Catalog.ListOptionProfilesAsync(Ct);
 
         result.Profiles.Select(p => p.Title).ShouldBe(["Initial Options", "user op - 1"]);
         result.Profiles[0].IsDefault.ShouldBeTrue();
@@ -155,7 +155,7 @@ public sealed class QualysCallsTests
             .On("/option_profile/pci/", Respond.Xml(Profiles("PCI Options")));
         using var client = TestClients.Create(handler);
 
-        var result = await client.ListOptionProfilesAsync(Ct);
+        var result = await client.Catalog.ListOptionProfilesAsync(Ct);
 
         result.Profiles.Select(p => (p.Title, p.Kind)).ShouldBe([("Initial Options", OptionProfileKind.Vm), ("PCI Options", OptionProfileKind.Pci)]);
         result.PciUnavailable.ShouldBeNull();
@@ -167,7 +167,7 @@ public sealed class QualysCallsTests
         var handler = new FakeQualysHandler().On("/option_profile/", Respond.Error(HttpStatusCode.Unauthorized, 2000, "Bad Login/Password"));
         using var client = TestClients.Create(handler);
 
-        var ex = await Should.ThrowAsync<QualysApiException>(() => client.ListOptionProfilesAsync(Ct));
+        var ex = await Should.ThrowAsync<QualysApiException>(() => client.Catalog.ListOptionProfilesAsync(Ct));
 
         ex.Code.ShouldBe(2000);
     }
@@ -182,7 +182,7 @@ public sealed class QualysCallsTests
         var handler = new FakeQualysHandler().On("/api/2.0/fo/network/", Respond.Xml(xml));
         using var client = TestClients.Create(handler);
 
-        var networks = await client.ListNetworksAsync(Ct);
+        var networks = await client.Catalog.ListNetworksAsync(Ct);
 
         networks.Select(n => (n.Id, n.Name)).ShouldBe([("1002", "DMZ"), ("1003", "Lab & Test")]);
         networks[0].ApplianceNames.ShouldBe(["dmz-scanner"]);
@@ -195,7 +195,7 @@ public sealed class QualysCallsTests
         var handler = new FakeQualysHandler().On("/api/2.0/fo/network/", Respond.Error(HttpStatusCode.Forbidden, 2012, "User license is not authorized to run this API"));
         using var client = TestClients.Create(handler);
 
-        var ex = await Should.ThrowAsync<QualysApiException>(() => client.ListNetworksAsync(Ct));
+        var ex = await Should.ThrowAsync<QualysApiException>(() => client.Catalog.ListNetworksAsync(Ct));
 
         ex.HttpStatus.ShouldBe(403);
         ex.Hint!.ShouldContain("license");
@@ -209,7 +209,7 @@ public sealed class QualysCallsTests
         var handler = new FakeQualysHandler().On("/api/2.0/fo/scan/", Respond.Xml(reordered));
         using var client = TestClients.Create(handler);
 
-        var result = await client.LaunchScanAsync(new ScanLaunchRequest
+        var result = await client.Scans.LaunchAsync(new ScanLaunchRequest
         {
             Title = "folder/app_jenkins_build_42 & <x>",
             OptionProfile = "Initial Options",
@@ -235,7 +235,7 @@ public sealed class QualysCallsTests
         var handler = new FakeQualysHandler().On("/api/2.0/fo/scan/", Respond.Xml(Respond.LaunchOk));
         using var client = TestClients.Create(handler);
 
-        await client.LaunchScanAsync(new ScanLaunchRequest
+        await client.Scans.LaunchAsync(new ScanLaunchRequest
         {
             Title = "t1", OptionProfile = "Initial Options", ScannerName = "ignored", ScannersInNetwork = true, NetworkId = "7",
             Ec2InstanceId = "i-02751173c463c34e8", ConnectorName = "prod-aws", Ec2Endpoint = "us-east-1",
@@ -256,7 +256,7 @@ public sealed class QualysCallsTests
         var handler = new FakeQualysHandler();
         using var client = TestClients.Create(handler);
 
-        var ex = await Should.ThrowAsync<ArgumentException>(() => client.LaunchScanAsync(new ScanLaunchRequest { Title = title, OptionProfile = profile, Ip = ip, Ec2InstanceId = ec2, ConnectorName = "c", Ec2Endpoint = "r" }, Ct));
+        var ex = await Should.ThrowAsync<ArgumentException>(() => client.Scans.LaunchAsync(new ScanLaunchRequest { Title = title, OptionProfile = profile, Ip = ip, Ec2InstanceId = ec2, ConnectorName = "c", Ec2Endpoint = "r" }, Ct));
 
         ex.Message.ShouldStartWith(field);
         handler.Requests.ShouldBeEmpty();
@@ -268,7 +268,7 @@ public sealed class QualysCallsTests
         var handler = new FakeQualysHandler().On("/api/2.0/fo/scan/", Respond.Error(HttpStatusCode.BadRequest, 1905, "parameter ip has invalid value: (Empty IP.)"));
         using var client = TestClients.Create(handler);
 
-        var ex = await Should.ThrowAsync<QualysApiException>(() => client.LaunchScanAsync(new ScanLaunchRequest { Title = "t", OptionProfile = "o", Ip = "10.0.0.5" }, Ct));
+        var ex = await Should.ThrowAsync<QualysApiException>(() => client.Scans.LaunchAsync(new ScanLaunchRequest { Title = "t", OptionProfile = "o", Ip = "10.0.0.5" }, Ct));
 
         (ex.HttpStatus, ex.Code, ex.Text).ShouldBe((400, 1905, "parameter ip has invalid value: (Empty IP.)"));
         handler.Requests.Count.ShouldBe(1);
@@ -280,7 +280,7 @@ public sealed class QualysCallsTests
         var handler = new FakeQualysHandler().On("/api/2.0/fo/scan/", Respond.Xml("<GENERIC_RETURN><API name=\"scan\" username=\"u\" at=\"2020\"/><RETURN status=\"FAILED\" number=\"1905\">bad ip</RETURN></GENERIC_RETURN>"));
         using var client = TestClients.Create(handler);
 
-        var ex = await Should.ThrowAsync<QualysApiException>(() => client.LaunchScanAsync(new ScanLaunchRequest { Title = "t", OptionProfile = "o", Ip = "10.0.0.5" }, Ct));
+        var ex = await Should.ThrowAsync<QualysApiException>(() => client.Scans.LaunchAsync(new ScanLaunchRequest { Title = "t", OptionProfile = "o", Ip = "10.0.0.5" }, Ct));
 
         (ex.Code, ex.Text).ShouldBe((1905, "bad ip"));
     }
@@ -291,7 +291,7 @@ public sealed class QualysCallsTests
         var handler = new FakeQualysHandler().On("/api/3.0/fo/scan/", Respond.Xml(Respond.ScanList(("scan/1736361211.27337", "Cloud Perimeter Scan", "Finished", "No_Host"))));
         using var client = TestClients.Create(handler);
 
-        var scan = await client.GetScanAsync("scan/1736361211.27337", Ct);
+        var scan = await client.Scans.GetAsync("scan/1736361211.27337", Ct);
 
         scan.ShouldNotBeNull();
         (scan.State, scan.SubState, scan.Title, scan.Processed, scan.IsTerminal).ShouldBe(("Finished", "No_Host", "Cloud Perimeter Scan", true, true));
@@ -305,7 +305,7 @@ public sealed class QualysCallsTests
         var handler = new FakeQualysHandler().On("/fo/scan/", Respond.Xml(Respond.ScanList()));
         using var client = TestClients.Create(handler);
 
-        (await client.GetScanAsync("scan/1.2", Ct)).ShouldBeNull();
+        (await client.Scans.GetAsync("scan/1.2", Ct)).ShouldBeNull();
     }
 
     [Theory]
@@ -317,7 +317,7 @@ public sealed class QualysCallsTests
         var handler = new FakeQualysHandler();
         using var client = TestClients.Create(handler);
 
-        await Should.ThrowAsync<ArgumentException>(() => client.GetScanAsync(scanRef, Ct));
+        await Should.ThrowAsync<ArgumentException>(() => client.Scans.GetAsync(scanRef, Ct));
         handler.Requests.ShouldBeEmpty();
     }
 
@@ -327,7 +327,7 @@ public sealed class QualysCallsTests
         var handler = new FakeQualysHandler().On("/fo/scan/", Respond.Xml(Respond.ScanList(("scan/1.1", "app_42", "Running", null), ("scan/1.2", "app_421", "Running", null), ("scan/1.3", "APP_42", "Running", null))));
         using var client = TestClients.Create(handler);
 
-        var found = await client.FindScansByTitleAsync("app_42", new DateTimeOffset(2026, 11, 28, 3, 50, 0, TimeSpan.Zero), Ct);
+        var found = await client.Scans.FindByTitleAsync("app_42", new DateTimeOffset(2026, 11, 28, 3, 50, 0, TimeSpan.Zero), Ct);
 
         found.Select(s => s.Ref).ShouldBe(["scan/1.1"]);
         handler.Requests.Single().Query("launched_after_datetime").ShouldBe("2026-11-28T03:50:00Z");
@@ -344,9 +344,9 @@ public sealed class QualysCallsTests
 
         var result = action switch
         {
-            "cancel" => await client.CancelScanAsync("scan/1.2", Ct),
-            "pause" => await client.PauseScanAsync("scan/1.2", Ct),
-            _ => await client.ResumeScanAsync("scan/1.2", Ct),
+            "cancel" => await client.Scans.CancelAsync("scan/1.2", Ct),
+            "pause" => await client.Scans.PauseAsync("scan/1.2", Ct),
+            _ => await client.Scans.ResumeAsync("scan/1.2", Ct),
         };
 
         result.Text.ShouldBe($"Scan {action} done");
@@ -361,7 +361,7 @@ public sealed class QualysCallsTests
         var handler = new FakeQualysHandler().On("/api/2.0/fo/scan/", Respond.Error(HttpStatusCode.BadRequest, 1907, "The following combination of key=value pairs is not supported: scan is Finished"));
         using var client = TestClients.Create(handler);
 
-        var ex = await Should.ThrowAsync<QualysApiException>(() => client.PauseScanAsync("scan/1.2", Ct));
+        var ex = await Should.ThrowAsync<QualysApiException>(() => client.Scans.PauseAsync("scan/1.2", Ct));
 
         ex.Code.ShouldBe(1907);
     }
@@ -380,7 +380,7 @@ public sealed class QualysCallsTests
             Respond.Xml(ConnectorPage(false, (3, "prod-aws", "DISABLED"))));
         using var client = TestClients.Create(handler);
 
-        var all = await client.SearchAwsConnectorsAsync("prod-aws", Ct);
+        var all = await client.Ec2.SearchConnectorsAsync("prod-aws", Ct);
 
         all.Select(c => (c.Id, c.State)).ShouldBe([(1L, "FINISHED_SUCCESS"), (3L, "DISABLED")]);
         handler.Requests.Count.ShouldBe(2);
@@ -396,7 +396,7 @@ public sealed class QualysCallsTests
         var handler = new FakeQualysHandler().On("/qps/rest/", Respond.Xml(ConnectorPage(false)));
         using var client = TestClients.Create(handler);
 
-        (await client.SearchAwsConnectorsAsync("a</Criteria><x>&\"", Ct)).ShouldBeEmpty();
+        (await client.Ec2.SearchConnectorsAsync("a</Criteria><x>&\"", Ct)).ShouldBeEmpty();
 
         handler.Requests.Single().Body.ShouldContain("a&lt;/Criteria&gt;&lt;x&gt;&amp;\"</Criteria>");
     }
@@ -409,8 +409,8 @@ public sealed class QualysCallsTests
             .On("/qps/rest/2.0/run/am/assetdataconnector/179407", Respond.Xml("<ServiceResponse><responseCode>SUCCESS</responseCode><count>1</count><data><AwsAssetDataConnector><id>179407</id><connectorState>QUEUED</connectorState></AwsAssetDataConnector></data></ServiceResponse>"));
         using var client = TestClients.Create(handler);
 
-        var got = await client.GetConnectorAsync(179407, Ct);
-        var run = await client.RunConnectorAsync(179407, Ct);
+        var got = await client.Ec2.GetConnectorAsync(179407, Ct);
+        var run = await client.Ec2.RunConnectorAsync(179407, Ct);
 
         (got.State, got.LastError).ShouldBe(("FINISHED_ERRORS", "AccessDenied"));
         run.State.ShouldBe("QUEUED");
@@ -423,7 +423,7 @@ public sealed class QualysCallsTests
         var handler = new FakeQualysHandler().On("/qps/rest/2.0/run/", Respond.Xml("<ServiceResponse><responseCode>INVALID_REQUEST</responseCode><responseErrorDetails><errorMessage>Connector is disabled</errorMessage><errorResolution>Enable it first.</errorResolution></responseErrorDetails></ServiceResponse>"));
         using var client = TestClients.Create(handler);
 
-        var ex = await Should.ThrowAsync<QualysApiException>(() => client.RunConnectorAsync(5, Ct));
+        var ex = await Should.ThrowAsync<QualysApiException>(() => client.Ec2.RunConnectorAsync(5, Ct));
 
         ex.QpsResponseCode.ShouldBe("INVALID_REQUEST");
         ex.Text.ShouldBe("Connector is disabled Enable it first.");
@@ -440,7 +440,7 @@ public sealed class QualysCallsTests
         var handler = new FakeQualysHandler().On("/qps/rest/2.0/search/am/hostasset", Respond.Xml(xml));
         using var client = TestClients.Create(handler);
 
-        var assets = await client.FindEc2HostAssetsAsync("i-02751173c463c34e8", "191097756250", Ct);
+        var assets = await client.Ec2.FindHostAssetsAsync("i-02751173c463c34e8", "191097756250", Ct);
 
         var a = assets.Single();
         (a.InstanceState, a.Region, a.Id, a.QwebHostId, a.AccountId).ShouldBe(("RUNNING", "us-east-1", 84047683L, 107800671L, "191097756250"));
@@ -454,7 +454,7 @@ public sealed class QualysCallsTests
         var handler = new FakeQualysHandler().On("/qps/rest/", Respond.Xml("<ServiceResponse><responseCode>SUCCESS</responseCode><count>0</count></ServiceResponse>"));
         using var client = TestClients.Create(handler);
 
-        (await client.FindEc2HostAssetsAsync("i-0", null, Ct)).ShouldBeEmpty();
+        (await client.Ec2.FindHostAssetsAsync("i-0", null, Ct)).ShouldBeEmpty();
     }
 
     [Fact]
@@ -465,7 +465,7 @@ public sealed class QualysCallsTests
             "<responseCode>INVALID_CREDENTIALS</responseCode><responseErrorDetails><errorMessage>Authentication failed</errorMessage><errorResolution>Verify both, user and password credentials.</errorResolution></responseErrorDetails></ServiceResponse>"));
         using var client = TestClients.Create(handler);
 
-        var ex = await Should.ThrowAsync<QualysApiException>(() => client.FindEc2HostAssetsAsync("i-1", "1", Ct));
+        var ex = await Should.ThrowAsync<QualysApiException>(() => client.Ec2.FindHostAssetsAsync("i-1", "1", Ct));
 
         ex.HttpStatus.ShouldBe(200);
         ex.QpsResponseCode.ShouldBe("INVALID_CREDENTIALS");
@@ -493,7 +493,7 @@ public sealed class QualysCallsTests
         using var client = TestClients.Create(handler);
 
         var vulns = new List<KbVulnerability>();
-        await foreach (var v in client.ListKnowledgeBaseAsync(new KbQuery { Ids = ["316760-316790"] }, Ct))
+        await foreach (var v in client.KnowledgeBase.ListAsync(new KbQuery { Ids = ["316760-316790"] }, Ct))
         {
             vulns.Add(v);
         }
@@ -513,7 +513,7 @@ public sealed class QualysCallsTests
         using var client = TestClients.Create(handler);
 
         var count = 0;
-        await foreach (var unused in client.ListKnowledgeBaseAsync(new KbQuery { Ids = ["1"] }, Ct))
+        await foreach (var unused in client.KnowledgeBase.ListAsync(new KbQuery { Ids = ["1"] }, Ct))
         {
             count++;
         }
@@ -529,7 +529,7 @@ public sealed class QualysCallsTests
 
         var ex = await Should.ThrowAsync<QualysResponseFormatException>(async () =>
         {
-            await foreach (var unused in client.ListKnowledgeBaseAsync(new KbQuery(), Ct))
+            await foreach (var unused in client.KnowledgeBase.ListAsync(new KbQuery(), Ct))
             {
             }
         });
@@ -556,7 +556,7 @@ public sealed class QualysCallsTests
         using var client = TestClients.Create(handler);
 
         var hosts = new List<HostDetections>();
-        await foreach (var h in client.ListHostDetectionsAsync(new HostDetectionQuery { Ips = ["1.1.1.1"], TruncationLimit = 1, Statuses = ["New", "Active"] }, Ct))
+        await foreach (var h in client.HostDetections.ListAsync(new HostDetectionQuery { Ips = ["1.1.1.1"], TruncationLimit = 1, Statuses = ["New", "Active"] }, Ct))
         {
             hosts.Add(h);
         }

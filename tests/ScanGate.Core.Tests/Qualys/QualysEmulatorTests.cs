@@ -53,7 +53,7 @@ public sealed class QualysEmulatorTests
         {
             for (var i = 0; i < 100; i++)
             {
-                var scan = await Client.GetScanAsync(scanRef, Ct);
+                var scan = await Client.Scans.GetAsync(scanRef, Ct);
                 if (scan is { IsTerminal: true, Processed: true } || scan?.State is "Error" or "Canceled")
                 {
                     return scan;
@@ -168,7 +168,7 @@ public sealed class QualysEmulatorTests
     {
         await using var rig = await StartAsync(DefaultScenarioYaml, "demo", "wrong");
 
-        var fo = await Should.ThrowAsync<QualysApiException>(() => rig.Client.ListScansAsync(new ScanListQuery(), Ct));
+        var fo = await Should.ThrowAsync<QualysApiException>(() => rig.Client.Scans.ListAsync(new ScanListQuery(), Ct));
         var gw = await Should.ThrowAsync<QualysApiException>(() => rig.Client.CheckGatewayAsync(Ct));
 
         (fo.HttpStatus, fo.Code, fo.Attempts).ShouldBe((401, 2000, 1));
@@ -181,7 +181,7 @@ public sealed class QualysEmulatorTests
     {
         await using var rig = await StartAsync(DefaultScenarioYaml, "demo", "wrong");
 
-        var qps = await Should.ThrowAsync<QualysApiException>(() => rig.Client.SearchAwsConnectorsAsync(null, Ct));
+        var qps = await Should.ThrowAsync<QualysApiException>(() => rig.Client.Ec2.SearchConnectorsAsync(null, Ct));
 
         qps.QpsResponseCode.ShouldBe("INVALID_CREDENTIALS");
         qps.Message.ShouldContain("wrong platform");
@@ -196,7 +196,7 @@ public sealed class QualysEmulatorTests
         await using var rig = await StartAsync(DefaultScenarioYaml);
         rig.Emulator.State.SetAccountState("demo", state);
 
-        var ex = await Should.ThrowAsync<QualysApiException>(() => rig.Client.ListAppliancesAsync(null, Ct));
+        var ex = await Should.ThrowAsync<QualysApiException>(() => rig.Client.Catalog.ListAppliancesAsync(null, Ct));
 
         ex.Code.ShouldBe(code);
         ex.Attempts.ShouldBe(1);
@@ -208,9 +208,9 @@ public sealed class QualysEmulatorTests
     {
         await using var rig = await StartAsync(DefaultScenarioYaml);
 
-        var all = await rig.Client.ListAppliancesAsync(null, Ct);
-        var dmz = await rig.Client.ListAppliancesAsync("1001", Ct);
-        var ec2 = await rig.Client.ListEc2AppliancesAsync(Ct);
+        var all = await rig.Client.Catalog.ListAppliancesAsync(null, Ct);
+        var dmz = await rig.Client.Catalog.ListAppliancesAsync("1001", Ct);
+        var ec2 = await rig.Client.Catalog.ListEc2AppliancesAsync(Ct);
 
         all.Select(a => a.Name).ShouldBe(["demo-appliance", "other-appliance", "demo-ec2-scanner"], ignoreOrder: true);
         all.Single(a => a.Name == "other-appliance").Status.ShouldBe("Offline");
@@ -224,7 +224,7 @@ public sealed class QualysEmulatorTests
     {
         await using var rig = await StartAsync(DefaultScenarioYaml);
 
-        var result = await rig.Client.ListOptionProfilesAsync(Ct);
+        var result = await rig.Client.Catalog.ListOptionProfilesAsync(Ct);
 
         result.Profiles.ShouldContain(p => p.Title == "Initial Options" && p.Kind == OptionProfileKind.Vm);
         result.Profiles.ShouldContain(p => p.Title == "PCI Options" && p.Kind == OptionProfileKind.Pci);
@@ -236,7 +236,7 @@ public sealed class QualysEmulatorTests
     {
         await using var rig = await StartAsync(DefaultScenarioYaml.Replace("  ips: [192.0.2.0/24]", "  ips: [192.0.2.0/24]\n  pci_enabled: false", StringComparison.Ordinal));
 
-        var result = await rig.Client.ListOptionProfilesAsync(Ct);
+        var result = await rig.Client.Catalog.ListOptionProfilesAsync(Ct);
 
         result.Profiles.ShouldContain(p => p.Title == "Initial Options");
         result.Profiles.ShouldAllBe(p => p.Kind == OptionProfileKind.Vm);
@@ -247,10 +247,10 @@ public sealed class QualysEmulatorTests
     public async Task Networks_ListedAndDisabledIs403()
     {
         await using var rig = await StartAsync(DefaultScenarioYaml);
-        (await rig.Client.ListNetworksAsync(Ct)).Select(n => (n.Id, n.Name)).ShouldBe([("1001", "DMZ")]);
+        (await rig.Client.Catalog.ListNetworksAsync(Ct)).Select(n => (n.Id, n.Name)).ShouldBe([("1001", "DMZ")]);
 
         await using var off = await StartAsync(DefaultScenarioYaml.Replace("  ips: [192.0.2.0/24]", "  ips: [192.0.2.0/24]\n  networks_enabled: false", StringComparison.Ordinal));
-        (await Should.ThrowAsync<QualysApiException>(() => off.Client.ListNetworksAsync(Ct))).HttpStatus.ShouldBe(403);
+        (await Should.ThrowAsync<QualysApiException>(() => off.Client.Catalog.ListNetworksAsync(Ct))).HttpStatus.ShouldBe(403);
     }
 
     [Fact]
@@ -258,16 +258,16 @@ public sealed class QualysEmulatorTests
     {
         await using var rig = await StartAsync(DefaultScenarioYaml);
 
-        var launched = await rig.Client.LaunchScanAsync(Host("e2e_build_1"), Ct);
+        var launched = await rig.Client.Scans.LaunchAsync(Host("e2e_build_1"), Ct);
         launched.ScanRef.ShouldStartWith("scan/");
-        (await rig.Client.GetScanAsync(launched.ScanRef, Ct))!.IsTerminal.ShouldBeFalse();
+        (await rig.Client.Scans.GetAsync(launched.ScanRef, Ct))!.IsTerminal.ShouldBeFalse();
 
         var finished = await rig.WaitTerminalAsync(launched.ScanRef);
         finished.State.ShouldBe("Finished");
         finished.Title.ShouldBe("e2e_build_1");
 
         using var copy = new MemoryStream();
-        var bytes = await rig.Client.DownloadScanResultAsync(launched.ScanRef, copy, Ct);
+        var bytes = await rig.Client.Scans.DownloadResultAsync(launched.ScanRef, copy, Ct);
         bytes.ShouldBe(copy.Length);
         copy.Position = 0;
         var qids = new List<long>();
@@ -291,7 +291,7 @@ public sealed class QualysEmulatorTests
     {
         await using var rig = await StartAsync(DefaultScenarioYaml);
 
-        var launched = await rig.Client.LaunchScanAsync(Host("dead_1", "192.0.2.99"), Ct);
+        var launched = await rig.Client.Scans.LaunchAsync(Host("dead_1", "192.0.2.99"), Ct);
         var scan = await rig.WaitTerminalAsync(launched.ScanRef);
 
         (scan.State, scan.SubState).ShouldBe(("Finished", "No_Host"));
@@ -301,20 +301,20 @@ public sealed class QualysEmulatorTests
     public async Task Scan_PauseResumeCancel()
     {
         await using var rig = await StartAsync(DefaultScenarioYaml);
-        var scanRef = (await rig.Client.LaunchScanAsync(Host("ctl_1"), Ct)).ScanRef;
+        var scanRef = (await rig.Client.Scans.LaunchAsync(Host("ctl_1"), Ct)).ScanRef;
         rig.Time.Advance(TimeSpan.FromSeconds(15));
 
-        await rig.Client.PauseScanAsync(scanRef, Ct);
+        await rig.Client.Scans.PauseAsync(scanRef, Ct);
         rig.Time.Advance(TimeSpan.FromSeconds(5));
-        (await rig.Client.GetScanAsync(scanRef, Ct))!.State.ShouldBe("Paused");
-        await rig.Client.ResumeScanAsync(scanRef, Ct);
+        (await rig.Client.Scans.GetAsync(scanRef, Ct))!.State.ShouldBe("Paused");
+        await rig.Client.Scans.ResumeAsync(scanRef, Ct);
         rig.Time.Advance(TimeSpan.FromSeconds(5));
-        (await rig.Client.GetScanAsync(scanRef, Ct))!.State.ShouldNotBe("Paused");
-        await rig.Client.CancelScanAsync(scanRef, Ct);
+        (await rig.Client.Scans.GetAsync(scanRef, Ct))!.State.ShouldNotBe("Paused");
+        await rig.Client.Scans.CancelAsync(scanRef, Ct);
         rig.Time.Advance(TimeSpan.FromSeconds(5));
 
-        (await rig.Client.GetScanAsync(scanRef, Ct))!.State.ShouldBe("Canceled");
-        await Should.ThrowAsync<QualysApiException>(() => rig.Client.ResumeScanAsync(scanRef, Ct));
+        (await rig.Client.Scans.GetAsync(scanRef, Ct))!.State.ShouldBe("Canceled");
+        await Should.ThrowAsync<QualysApiException>(() => rig.Client.Scans.ResumeAsync(scanRef, Ct));
     }
 
     [Fact]
@@ -322,11 +322,11 @@ public sealed class QualysEmulatorTests
     {
         await using var rig = await StartAsync(DefaultScenarioYaml);
 
-        var notApproved = await Should.ThrowAsync<QualysApiException>(() => rig.Client.LaunchScanAsync(Host("bad_ip", "10.9.9.9"), Ct));
-        var badProfile = await Should.ThrowAsync<QualysApiException>(() => rig.Client.LaunchScanAsync(Host("bad_op") with { OptionProfile = "No Such Profile" }, Ct));
-        var running = (await rig.Client.LaunchScanAsync(Host("unfinished"), Ct)).ScanRef;
-        var fetchEarly = await Should.ThrowAsync<QualysApiException>(() => rig.Client.OpenScanResultAsync(running, Ct));
-        var unknown = await rig.Client.GetScanAsync("scan/1111111111.99999", Ct);
+        var notApproved = await Should.ThrowAsync<QualysApiException>(() => rig.Client.Scans.LaunchAsync(Host("bad_ip", "10.9.9.9"), Ct));
+        var badProfile = await Should.ThrowAsync<QualysApiException>(() => rig.Client.Scans.LaunchAsync(Host("bad_op") with { OptionProfile = "No Such Profile" }, Ct));
+        var running = (await rig.Client.Scans.LaunchAsync(Host("unfinished"), Ct)).ScanRef;
+        var fetchEarly = await Should.ThrowAsync<QualysApiException>(() => rig.Client.Scans.OpenResultAsync(running, Ct));
+        var unknown = await rig.Client.Scans.GetAsync("scan/1111111111.99999", Ct);
 
         notApproved.Code.ShouldNotBeNull();
         notApproved.Attempts.ShouldBe(1);
@@ -344,10 +344,10 @@ public sealed class QualysEmulatorTests
               - { path: /api/2.0/fo/scan/, action: launch, kind: lost_launch_response, calls: [1] }
             """));
 
-        var result = await rig.DriveAsync(rig.Client.LaunchScanAsync(Host("lost_1"), Ct));
+        var result = await rig.DriveAsync(rig.Client.Scans.LaunchAsync(Host("lost_1"), Ct));
 
         result.RecoveredByTitle.ShouldBeTrue();
-        var matching = await rig.Client.FindScansByTitleAsync("lost_1", rig.Time.Start.AddHours(-1), Ct);
+        var matching = await rig.Client.Scans.FindByTitleAsync("lost_1", rig.Time.Start.AddHours(-1), Ct);
         matching.Select(s => s.Ref).ShouldBe([result.ScanRef]);
         rig.Emulator.State.Requests.Count(r => r.Parameters.GetValueOrDefault("action") == "launch").ShouldBe(1);
     }
@@ -366,7 +366,7 @@ public sealed class QualysEmulatorTests
               - { path: /api/, action: list, kind: {{kind}}, calls: [1, 2] }
             """));
 
-        var scans = await rig.DriveAsync(rig.Client.ListScansAsync(new ScanListQuery(), Ct));
+        var scans = await rig.DriveAsync(rig.Client.Scans.ListAsync(new ScanListQuery(), Ct));
 
         scans.ShouldBeEmpty();
         rig.Logger.Entries.Count(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning).ShouldBe(2);
@@ -379,10 +379,10 @@ public sealed class QualysEmulatorTests
             faults:
               - { path: /api/2.0/fo/scan/, action: fetch, kind: truncated_body }
             """), tweak: b => b.MaxTransientRetries = 1);
-        var scanRef = (await rig.Client.LaunchScanAsync(Host("trunc_1"), Ct)).ScanRef;
+        var scanRef = (await rig.Client.Scans.LaunchAsync(Host("trunc_1"), Ct)).ScanRef;
         await rig.WaitTerminalAsync(scanRef);
 
-        await Should.ThrowAsync<QualysException>(() => rig.DriveAsync(rig.Client.DownloadScanResultAsync(scanRef, new MemoryStream(), Ct)));
+        await Should.ThrowAsync<QualysException>(() => rig.DriveAsync(rig.Client.Scans.DownloadResultAsync(scanRef, new MemoryStream(), Ct)));
     }
 
     [Fact]
@@ -392,10 +392,10 @@ public sealed class QualysEmulatorTests
             faults:
               - { path: /api/2.0/fo/scan/, action: fetch, kind: malformed_body }
             """), tweak: b => b.MaxTransientRetries = 1);
-        var scanRef = (await rig.Client.LaunchScanAsync(Host("bad_1"), Ct)).ScanRef;
+        var scanRef = (await rig.Client.Scans.LaunchAsync(Host("bad_1"), Ct)).ScanRef;
         await rig.WaitTerminalAsync(scanRef);
 
-        await Should.ThrowAsync<QualysException>(() => rig.DriveAsync(rig.Client.DownloadScanResultAsync(scanRef, new MemoryStream(), Ct)));
+        await Should.ThrowAsync<QualysException>(() => rig.DriveAsync(rig.Client.Scans.DownloadResultAsync(scanRef, new MemoryStream(), Ct)));
     }
 
     [Fact]
@@ -403,18 +403,18 @@ public sealed class QualysEmulatorTests
     {
         await using var rig = await StartAsync(DefaultScenarioYaml);
 
-        var all = await rig.Client.SearchAwsConnectorsAsync(null, Ct);
-        var named = await rig.Client.SearchAwsConnectorsAsync("demo-aws", Ct);
-        var got = await rig.Client.GetConnectorAsync(7001, Ct);
-        var run = await rig.Client.RunConnectorAsync(7001, Ct);
+        var all = await rig.Client.Ec2.SearchConnectorsAsync(null, Ct);
+        var named = await rig.Client.Ec2.SearchConnectorsAsync("demo-aws", Ct);
+        var got = await rig.Client.Ec2.GetConnectorAsync(7001, Ct);
+        var run = await rig.Client.Ec2.RunConnectorAsync(7001, Ct);
 
         all.Select(c => c.Name).ShouldBe(["demo-aws", "other-aws"], ignoreOrder: true);
         named.Single().Id.ShouldBe(7001);
         named.Single().AwsAccountId.ShouldBe("123456789012");
         got.State.ShouldBe("FINISHED_SUCCESS");
         run.State.ShouldNotBe("FINISHED_SUCCESS");
-        await Should.ThrowAsync<QualysApiException>(() => rig.Client.RunConnectorAsync(7002, Ct));
-        await Should.ThrowAsync<QualysApiException>(() => rig.Client.GetConnectorAsync(424242, Ct));
+        await Should.ThrowAsync<QualysApiException>(() => rig.Client.Ec2.RunConnectorAsync(7002, Ct));
+        await Should.ThrowAsync<QualysApiException>(() => rig.Client.Ec2.GetConnectorAsync(424242, Ct));
     }
 
     [Fact]
@@ -424,7 +424,7 @@ public sealed class QualysEmulatorTests
         var o = TestClients.Options();
         using var paged = QualysClient.Create(new QualysClientOptions { Platform = rig.Client.Platform, Username = "demo", Password = "demo", QpsPageSize = 1 }, new DictionaryEnvironment(), rig.Time);
 
-        var all = await paged.SearchAwsConnectorsAsync(null, Ct);
+        var all = await paged.Ec2.SearchConnectorsAsync(null, Ct);
 
         all.Count.ShouldBe(2);
         rig.Emulator.State.Requests.Count(r => r.Path.Contains("awsassetdataconnector", StringComparison.Ordinal)).ShouldBe(2);
@@ -436,9 +436,9 @@ public sealed class QualysEmulatorTests
     {
         await using var rig = await StartAsync(DefaultScenarioYaml);
 
-        var running = await rig.Client.FindEc2HostAssetsAsync("i-0123456789abcdef0", "123456789012", Ct);
-        var stopped = await rig.Client.FindEc2HostAssetsAsync("i-0fedcba9876543210", "123456789012", Ct);
-        var unknown = await rig.Client.FindEc2HostAssetsAsync("i-00000000000000000", "123456789012", Ct);
+        var running = await rig.Client.Ec2.FindHostAssetsAsync("i-0123456789abcdef0", "123456789012", Ct);
+        var stopped = await rig.Client.Ec2.FindHostAssetsAsync("i-0fedcba9876543210", "123456789012", Ct);
+        var unknown = await rig.Client.Ec2.FindHostAssetsAsync("i-00000000000000000", "123456789012", Ct);
 
         (running.Single().InstanceState, running.Single().Region).ShouldBe(("RUNNING", "us-east-1"));
         stopped.Single().InstanceState.ShouldBe("STOPPED");
@@ -451,7 +451,7 @@ public sealed class QualysEmulatorTests
         await using var rig = await StartAsync(DefaultScenarioYaml);
 
         var vulns = new List<KbVulnerability>();
-        await foreach (var v in rig.Client.ListKnowledgeBaseAsync(new KbQuery { Ids = ["376157", "38628"] }, Ct))
+        await foreach (var v in rig.Client.KnowledgeBase.ListAsync(new KbQuery { Ids = ["376157", "38628"] }, Ct))
         {
             vulns.Add(v);
         }
@@ -467,7 +467,7 @@ public sealed class QualysEmulatorTests
 
         var count = 0;
         var qids = new HashSet<long>();
-        await foreach (var v in rig.Client.ListKnowledgeBaseAsync(new KbQuery(), Ct))
+        await foreach (var v in rig.Client.KnowledgeBase.ListAsync(new KbQuery(), Ct))
         {
             count++;
             qids.Add(v.Qid);
@@ -483,11 +483,11 @@ public sealed class QualysEmulatorTests
         await using var rig = await StartAsync(DefaultScenarioYaml);
         foreach (var ip in new[] { "192.0.2.10", "192.0.2.11" })
         {
-            await rig.WaitTerminalAsync((await rig.Client.LaunchScanAsync(Host($"hld_{ip}", ip), Ct)).ScanRef);
+            await rig.WaitTerminalAsync((await rig.Client.Scans.LaunchAsync(Host($"hld_{ip}", ip), Ct)).ScanRef);
         }
 
         var hosts = new List<HostDetections>();
-        await foreach (var h in rig.Client.ListHostDetectionsAsync(new HostDetectionQuery { Ips = ["192.0.2.10-192.0.2.11"], TruncationLimit = 1, ShowIgs = true }, Ct))
+        await foreach (var h in rig.Client.HostDetections.ListAsync(new HostDetectionQuery { Ips = ["192.0.2.10-192.0.2.11"], TruncationLimit = 1, ShowIgs = true }, Ct))
         {
             hosts.Add(h);
         }

@@ -41,7 +41,7 @@ public sealed class QualysFetchTests
         var handler = new FakeQualysHandler().On("/api/2.0/fo/scan/", "fetch", Json(body, contentType));
         using var client = TestClients.Create(handler);
 
-        await using var stream = await client.OpenScanResultAsync("scan/1533110666.07264", Ct);
+        await using var stream = await client.Scans.OpenResultAsync("scan/1533110666.07264", Ct);
         using var reader = new StreamReader(stream, Encoding.UTF8);
 
         (await reader.ReadToEndAsync(Ct)).ShouldBe(body);
@@ -58,7 +58,7 @@ public sealed class QualysFetchTests
         var handler = new FakeQualysHandler().On("/fo/scan/", Json(Result(1), contentType));
         using var client = TestClients.Create(handler);
 
-        var ex = await Should.ThrowAsync<QualysResponseFormatException>(() => client.OpenScanResultAsync("scan/1.1", Ct));
+        var ex = await Should.ThrowAsync<QualysResponseFormatException>(() => client.Scans.OpenResultAsync("scan/1.1", Ct));
 
         ex.Message.ShouldContain("content type");
     }
@@ -74,7 +74,7 @@ public sealed class QualysFetchTests
         var handler = new FakeQualysHandler().On("/fo/scan/", Json(xml, contentType));
         using var client = TestClients.Create(handler);
 
-        var ex = await Should.ThrowAsync<QualysApiException>(() => client.OpenScanResultAsync("scan/1.1", Ct));
+        var ex = await Should.ThrowAsync<QualysApiException>(() => client.Scans.OpenResultAsync("scan/1.1", Ct));
 
         (ex.Code, ex.HttpStatus).ShouldBe((1905, 200));
         ex.Text!.ShouldContain("not finished");
@@ -86,7 +86,7 @@ public sealed class QualysFetchTests
         var handler = new FakeQualysHandler().On("/fo/scan/", Respond.Error(HttpStatusCode.BadRequest, 1905, "parameter scan_ref has invalid value: scan/9.9"));
         using var client = TestClients.Create(handler);
 
-        var ex = await Should.ThrowAsync<QualysApiException>(() => client.OpenScanResultAsync("scan/9.9", Ct));
+        var ex = await Should.ThrowAsync<QualysApiException>(() => client.Scans.OpenResultAsync("scan/9.9", Ct));
 
         (ex.Code, ex.HttpStatus).ShouldBe((1905, 400));
     }
@@ -97,7 +97,7 @@ public sealed class QualysFetchTests
         var handler = new FakeQualysHandler().On("/fo/scan/", Json("  \n"));
         using var client = TestClients.Create(handler);
 
-        (await Should.ThrowAsync<QualysResponseFormatException>(() => client.OpenScanResultAsync("scan/1.1", Ct))).Message.ShouldContain("empty");
+        (await Should.ThrowAsync<QualysResponseFormatException>(() => client.Scans.OpenResultAsync("scan/1.1", Ct))).Message.ShouldContain("empty");
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public sealed class QualysFetchTests
         using var client = TestClients.Create(handler);
         using var destination = new MemoryStream();
 
-        var bytes = await client.DownloadScanResultAsync("scan/1.1", destination, Ct);
+        var bytes = await client.Scans.DownloadResultAsync("scan/1.1", destination, Ct);
 
         bytes.ShouldBe(Encoding.UTF8.GetByteCount(body));
         Encoding.UTF8.GetString(destination.ToArray()).ShouldBe(body);
@@ -124,7 +124,7 @@ public sealed class QualysFetchTests
         using var client = TestClients.Create(handler);
         using var destination = new MemoryStream();
 
-        var ex = await Should.ThrowAsync<QualysResponseFormatException>(() => client.DownloadScanResultAsync("scan/1.1", destination, Ct));
+        var ex = await Should.ThrowAsync<QualysResponseFormatException>(() => client.Scans.DownloadResultAsync("scan/1.1", destination, Ct));
 
         ex.Message.ShouldContain("incomplete or malformed");
         ex.InnerException.ShouldBeOfType<ScanResultFormatException>();
@@ -139,7 +139,7 @@ public sealed class QualysFetchTests
         var handler = new FakeQualysHandler().On("/fo/scan/", Json(body[..cut]));
         using var client = TestClients.Create(handler);
 
-        await Should.ThrowAsync<QualysResponseFormatException>(() => client.DownloadScanResultAsync("scan/1.1", new MemoryStream(), Ct));
+        await Should.ThrowAsync<QualysResponseFormatException>(() => client.Scans.DownloadResultAsync("scan/1.1", new MemoryStream(), Ct));
     }
 
     [Fact]
@@ -153,7 +153,7 @@ public sealed class QualysFetchTests
         using var client = TestClients.Create(handler, time);
         using var destination = new MemoryStream();
 
-        var task = client.DownloadScanResultAsync("scan/1.1", destination, Ct);
+        var task = client.Scans.DownloadResultAsync("scan/1.1", destination, Ct);
         while (!task.IsCompleted)
         {
             try
@@ -179,7 +179,7 @@ public sealed class QualysFetchTests
             _ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new BreakingStream(Encoding.UTF8.GetBytes(body), body.Length / 2)) { Headers = { { "Content-Type", "application/json" } } } });
         using var client = TestClients.Create(handler);
 
-        var ex = await Should.ThrowAsync<QualysConnectionException>(() => client.DownloadScanResultAsync("scan/1.1", new UnseekableStream(), Ct));
+        var ex = await Should.ThrowAsync<QualysConnectionException>(() => client.Scans.DownloadResultAsync("scan/1.1", new UnseekableStream(), Ct));
 
         ex.Failure.ShouldBe(QualysConnectionFailure.Reset);
         ex.Message.ShouldContain("lost the connection to");
@@ -220,7 +220,7 @@ public sealed class QualysFetchTests
         var sink = new CountingStream();
         var watch = Stopwatch.StartNew();
 
-        var bytes = await client.DownloadScanResultAsync("scan/1533110666.07264", sink, Ct);
+        var bytes = await client.Scans.DownloadResultAsync("scan/1533110666.07264", sink, Ct);
 
         watch.Stop();
         bytes.ShouldBe(generator.Produced);
@@ -363,7 +363,8 @@ public sealed class QualysFetchTests
     }
 
     /// <summary>Serves the first <c>breakAt</c> bytes, then fails like a reset connection.</summary>
-    private sealed class BreakingStream(byte[] data, int breakAt) : Stream
+    /// <summary>Sends the first bytes, then fails like a reset connection (also used by the deadline tests).</summary>
+    internal sealed class BreakingStream(byte[] data, int breakAt) : Stream
     {
         private int _position;
 

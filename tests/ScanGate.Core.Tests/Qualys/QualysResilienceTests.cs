@@ -44,7 +44,7 @@ public sealed class QualysResilienceTests
             Respond.Xml(Respond.ScanList(("scan/1.1", "t", "Running", null))));
         using var client = TestClients.Create(handler, time, logger);
 
-        var task = client.ListScansAsync(new ScanListQuery(), TestContext.Current.CancellationToken);
+        var task = client.Scans.ListAsync(new ScanListQuery(), TestContext.Current.CancellationToken);
         var due = await time.NextTimerAsync(NotATimeout, task);
 
         due.ShouldBe(TimeSpan.FromSeconds(181));
@@ -68,7 +68,7 @@ public sealed class QualysResilienceTests
         using var client = TestClients.Create(handler, time);
         client.Deadline = time.GetUtcNow().AddSeconds(60);
 
-        var ex = await Should.ThrowAsync<QualysApiException>(() => client.ListScansAsync(new ScanListQuery(), TestContext.Current.CancellationToken));
+        var ex = await Should.ThrowAsync<QualysApiException>(() => client.Scans.ListAsync(new ScanListQuery(), TestContext.Current.CancellationToken));
 
         ex.Code.ShouldBe(1965);
         ex.HttpStatus.ShouldBe(409);
@@ -90,7 +90,7 @@ public sealed class QualysResilienceTests
             Respond.Xml(Respond.ScanList()));
         using var client = TestClients.Create(handler, time);
 
-        var task = client.ListScansAsync(new ScanListQuery(), TestContext.Current.CancellationToken);
+        var task = client.Scans.ListAsync(new ScanListQuery(), TestContext.Current.CancellationToken);
         var waits = await DriveAsync(time, task);
         (await task).ShouldBeEmpty();
 
@@ -111,7 +111,7 @@ public sealed class QualysResilienceTests
         var handler = new FakeQualysHandler(time).On("/fo/scan/", "list", storm, storm, storm, storm, storm, Respond.Xml(Respond.ScanList(("scan/1.2", "t", "Queued", null))));
         using var client = TestClients.Create(handler, time, logger, options);
 
-        var task = client.ListScansAsync(new ScanListQuery(), TestContext.Current.CancellationToken);
+        var task = client.Scans.ListAsync(new ScanListQuery(), TestContext.Current.CancellationToken);
         var waits = await DriveAsync(time, task);
         var scans = await task;
 
@@ -131,7 +131,7 @@ public sealed class QualysResilienceTests
             Respond.Error(HttpStatusCode.Conflict, 2003, "Registration must be completed before API requests will be served for this account"));
         using var client = TestClients.Create(handler, time);
 
-        var ex = await Should.ThrowAsync<QualysApiException>(() => client.ListScansAsync(new ScanListQuery(), TestContext.Current.CancellationToken));
+        var ex = await Should.ThrowAsync<QualysApiException>(() => client.Scans.ListAsync(new ScanListQuery(), TestContext.Current.CancellationToken));
 
         ex.Code.ShouldBe(2003);
         ex.Attempts.ShouldBe(1);
@@ -149,7 +149,7 @@ public sealed class QualysResilienceTests
             Respond.Xml(HttpStatusCode.ServiceUnavailable, "<html><head><title>Service Unavailable</title></head><body>Scheduled maintenance</body></html>", "text/html"));
         using var client = TestClients.Create(handler, time, logger);
 
-        var task = client.ListScansAsync(new ScanListQuery(), TestContext.Current.CancellationToken);
+        var task = client.Scans.ListAsync(new ScanListQuery(), TestContext.Current.CancellationToken);
         var waits = await DriveAsync(time, task);
         var ex = await Should.ThrowAsync<QualysApiException>(() => task);
 
@@ -173,7 +173,7 @@ public sealed class QualysResilienceTests
         var handler = new FakeQualysHandler(time).On("/fo/scan/", "list", Respond.Error(status, code, text), Respond.Xml(Respond.ScanList()));
         using var client = TestClients.Create(handler, time);
 
-        var task = client.ListScansAsync(new ScanListQuery(), TestContext.Current.CancellationToken);
+        var task = client.Scans.ListAsync(new ScanListQuery(), TestContext.Current.CancellationToken);
         await DriveAsync(time, task);
 
         (await task).ShouldBeEmpty();
@@ -189,7 +189,7 @@ public sealed class QualysResilienceTests
             Respond.Xml(Respond.ScanList()));
         using var client = TestClients.Create(handler, time);
 
-        var task = client.ListScansAsync(new ScanListQuery(), TestContext.Current.CancellationToken);
+        var task = client.Scans.ListAsync(new ScanListQuery(), TestContext.Current.CancellationToken);
         await DriveAsync(time, task);
 
         (await task).ShouldBeEmpty();
@@ -203,7 +203,7 @@ public sealed class QualysResilienceTests
         var handler = new FakeQualysHandler(time).On("/fo/scan/", "list", Respond.Hang(), Respond.Xml(Respond.ScanList()));
         using var client = TestClients.Create(handler, time);
 
-        var task = client.ListScansAsync(new ScanListQuery(), TestContext.Current.CancellationToken);
+        var task = client.Scans.ListAsync(new ScanListQuery(), TestContext.Current.CancellationToken);
         (await time.NextTimerAsync(d => d == RequestTimeout, task)).ShouldBe(RequestTimeout);
         time.Advance(RequestTimeout);
         await DriveAsync(time, task);
@@ -220,7 +220,7 @@ public sealed class QualysResilienceTests
         var handler = new FakeQualysHandler(time).On("/fo/scan/", "cancel", Respond.Error(HttpStatusCode.InternalServerError, 999, "Internal error"));
         using var client = TestClients.Create(handler, time);
 
-        var ex = await Should.ThrowAsync<QualysApiException>(() => client.CancelScanAsync("scan/1.2", TestContext.Current.CancellationToken));
+        var ex = await Should.ThrowAsync<QualysApiException>(() => client.Scans.CancelAsync("scan/1.2", TestContext.Current.CancellationToken));
 
         ex.Code.ShouldBe(999);
         handler.Requests.Count.ShouldBe(1);
@@ -235,7 +235,7 @@ public sealed class QualysResilienceTests
             Respond.Xml("<SIMPLE_RETURN><RESPONSE><DATETIME>2025-01-01T00:00:00Z</DATETIME><TEXT>Scan cancelled</TEXT></RESPONSE></SIMPLE_RETURN>"));
         using var client = TestClients.Create(handler, time);
 
-        var task = client.CancelScanAsync("scan/1.2", TestContext.Current.CancellationToken);
+        var task = client.Scans.CancelAsync("scan/1.2", TestContext.Current.CancellationToken);
         await DriveAsync(time, task);
 
         (await task).Text.ShouldBe("Scan cancelled");
@@ -261,7 +261,7 @@ public sealed class QualysResilienceTests
                 : Respond.ScanList())(r));
         using var client = TestClients.Create(handler, time, logger);
 
-        var task = client.LaunchScanAsync(Launch, TestContext.Current.CancellationToken);
+        var task = client.Scans.LaunchAsync(Launch, TestContext.Current.CancellationToken);
         await DriveAsync(time, task);
         var result = await task;
 
@@ -282,7 +282,7 @@ public sealed class QualysResilienceTests
             .On("/fo/scan/", "list", Respond.Xml(Respond.ScanList()));
         using var client = TestClients.Create(handler, time);
 
-        var task = client.LaunchScanAsync(Launch, TestContext.Current.CancellationToken);
+        var task = client.Scans.LaunchAsync(Launch, TestContext.Current.CancellationToken);
         await DriveAsync(time, task);
         var result = await task;
 
@@ -303,7 +303,7 @@ public sealed class QualysResilienceTests
                 Respond.Xml(Respond.LaunchOk));
         using var client = TestClients.Create(handler, time);
 
-        var task = client.LaunchScanAsync(Launch, TestContext.Current.CancellationToken);
+        var task = client.Scans.LaunchAsync(Launch, TestContext.Current.CancellationToken);
         await DriveAsync(time, task);
 
         (await task).ScanRef.ShouldBe("scan/1358285558.36992");
@@ -320,7 +320,7 @@ public sealed class QualysResilienceTests
             .On("/fo/scan/", "list", Respond.Error(HttpStatusCode.Forbidden, 2012, "User license is not authorized to run this API"));
         using var client = TestClients.Create(handler, time);
 
-        var task = client.LaunchScanAsync(Launch, TestContext.Current.CancellationToken);
+        var task = client.Scans.LaunchAsync(Launch, TestContext.Current.CancellationToken);
         await DriveAsync(time, task);
         var ex = await Should.ThrowAsync<QualysApiException>(() => task);
 
@@ -337,7 +337,7 @@ public sealed class QualysResilienceTests
             .On("/api/2.0/fo/scan/", "launch", Respond.Error(HttpStatusCode.InternalServerError, 999, "One or more IPs are not approved for this account"));
         using var client = TestClients.Create(handler, time);
 
-        var ex = await Should.ThrowAsync<QualysApiException>(() => client.LaunchScanAsync(Launch, TestContext.Current.CancellationToken));
+        var ex = await Should.ThrowAsync<QualysApiException>(() => client.Scans.LaunchAsync(Launch, TestContext.Current.CancellationToken));
 
         ex.Code.ShouldBe(999);
         ex.Hint!.ShouldContain("not approved");
@@ -361,7 +361,7 @@ public sealed class QualysResilienceTests
         var o = TestClients.Options();
         using var client = TestClients.Create(handler, time, options: new QualysClientOptions { Platform = o.Platform, Username = o.Username, Password = o.Password, Jitter = () => 0.5, MaxTransientRetries = 2 });
 
-        var task = client.LaunchScanAsync(Launch, TestContext.Current.CancellationToken);
+        var task = client.Scans.LaunchAsync(Launch, TestContext.Current.CancellationToken);
         await DriveAsync(time, task);
         var result = await task;
 
@@ -379,7 +379,7 @@ public sealed class QualysResilienceTests
         using var client = TestClients.Create(handler, time);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
 
-        var task = client.ListScansAsync(new ScanListQuery(), cts.Token);
+        var task = client.Scans.ListAsync(new ScanListQuery(), cts.Token);
         await time.NextTimerAsync(NotATimeout, task);
         await cts.CancelAsync();
 
@@ -395,7 +395,7 @@ public sealed class QualysResilienceTests
         using var client = TestClients.Create(handler, time);
         client.Deadline = time.GetUtcNow().AddMinutes(30);
 
-        var ex = await Should.ThrowAsync<QualysApiException>(() => client.ListScansAsync(new ScanListQuery(), TestContext.Current.CancellationToken));
+        var ex = await Should.ThrowAsync<QualysApiException>(() => client.Scans.ListAsync(new ScanListQuery(), TestContext.Current.CancellationToken));
 
         ex.Code.ShouldBe(1965);
         handler.Requests.Count.ShouldBe(1);

@@ -17,7 +17,7 @@ public sealed class QualysTransportTests
         var handler = new FakeQualysHandler().On("/fo/scan/", Respond.Xml(Respond.ScanList()));
         using var client = TestClients.Create(handler);
 
-        await client.ListScansAsync(new ScanListQuery(), Ct);
+        await client.Scans.ListAsync(new ScanListQuery(), Ct);
 
         var r = handler.Requests.Single().Message;
         r.Headers.Authorization!.Scheme.ShouldBe("Basic");
@@ -38,7 +38,7 @@ public sealed class QualysTransportTests
         using var client = TestClients.Create(handler, logger: logger);
 
         await client.TestConnectionAsync(Ct);
-        var ex = await Should.ThrowAsync<QualysApiException>(() => client.ListScansAsync(new ScanListQuery(), Ct));
+        var ex = await Should.ThrowAsync<QualysApiException>(() => client.Scans.ListAsync(new ScanListQuery(), Ct));
 
         logger.Entries.ShouldNotBeEmpty();
         logger.All.ShouldContain("/auth");
@@ -68,7 +68,7 @@ public sealed class QualysTransportTests
         var o = TestClients.Options();
         using var client = TestClients.Create(handler, time, options: new QualysClientOptions { Platform = o.Platform, Username = o.Username, Password = o.Password, MaxTransientRetries = 0 });
 
-        var ex = await Should.ThrowAsync<QualysConnectionException>(() => client.ListScansAsync(new ScanListQuery(), Ct));
+        var ex = await Should.ThrowAsync<QualysConnectionException>(() => client.Scans.ListAsync(new ScanListQuery(), Ct));
 
         ex.Failure.ShouldBe(kind);
         ex.Host.ShouldBe("qualysapi.qualys.com");
@@ -82,7 +82,7 @@ public sealed class QualysTransportTests
         var handler = new FakeQualysHandler().On("/fo/scan/", Respond.Throw(new HttpRequestException(HttpRequestError.SecureConnectionError, "ssl", new AuthenticationException("bad chain"))));
         using var client = TestClients.Create(handler);
 
-        await Should.ThrowAsync<QualysConnectionException>(() => client.ListScansAsync(new ScanListQuery(), Ct));
+        await Should.ThrowAsync<QualysConnectionException>(() => client.Scans.ListAsync(new ScanListQuery(), Ct));
 
         handler.Requests.Count.ShouldBe(1);
     }
@@ -93,7 +93,7 @@ public sealed class QualysTransportTests
         var handler = new FakeQualysHandler().On("/fo/scan/", Respond.Xml(HttpStatusCode.ProxyAuthenticationRequired, "<html>auth</html>", "text/html"));
         using var client = TestClients.Create(handler);
 
-        var ex = await Should.ThrowAsync<QualysConnectionException>(() => client.ListScansAsync(new ScanListQuery(), Ct));
+        var ex = await Should.ThrowAsync<QualysConnectionException>(() => client.Scans.ListAsync(new ScanListQuery(), Ct));
 
         ex.Failure.ShouldBe(QualysConnectionFailure.Proxy);
         ex.Message.ShouldContain("407");

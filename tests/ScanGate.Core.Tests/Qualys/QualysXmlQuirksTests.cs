@@ -12,7 +12,7 @@ public sealed class QualysXmlQuirksTests
     {
         var handler = new FakeQualysHandler().On("/fo/scan/", Respond.Xml(status, body, contentType));
         using var client = TestClients.Create(handler);
-        return await client.ListScansAsync(new ScanListQuery(), Ct);
+        return await client.Scans.ListAsync(new ScanListQuery(), Ct);
     }
 
     [Theory]

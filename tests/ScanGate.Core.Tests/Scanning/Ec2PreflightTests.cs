@@ -12,8 +12,8 @@ public sealed class Ec2PreflightTests : IDisposable
 
     public Ec2PreflightTests()
     {
-        _port.Connectors.Add(new ConnectorInfo(501, "demo-aws", "123456789012", "FINISHED_SUCCESS"));
-        _port.Statuses.Enqueue(new ScanStatusInfo("Finished", null));
+        _port.Connectors.Add(Records.Connector(501, "demo-aws", "123456789012", "FINISHED_SUCCESS"));
+        _port.Statuses.Enqueue(Records.Scan("Finished"));
         _port.ResultJson = SampleResults.Clean;
     }
 
@@ -28,7 +28,7 @@ public sealed class Ec2PreflightTests : IDisposable
     [Fact]
     public async Task RunAsync_KnownRunningInstance_LaunchesWithItsRegion()
     {
-        _port.Instance = new InstanceInfo(InstanceId, "RUNNING", "us-east-1");
+        _port.Instance = Records.Instance(InstanceId, "RUNNING", "us-east-1");
 
         var outcome = await RunAsync(runConnector: false);
 
@@ -48,7 +48,7 @@ public sealed class Ec2PreflightTests : IDisposable
     public async Task RunAsync_InstanceNotRunning_IsRefusedWithoutAScan(string? state)
     {
         // The plugin scanned a stopped instance it already knew (§11 item 11).
-        _port.Instance = new InstanceInfo(InstanceId, state, "us-east-1");
+        _port.Instance = Records.Instance(InstanceId, state, "us-east-1");
 
         var outcome = await RunAsync(runConnector: false);
 
@@ -91,7 +91,7 @@ public sealed class Ec2PreflightTests : IDisposable
         _port.ConnectorStates.Enqueue("RUNNING");
         _port.ConnectorStates.Enqueue("PROCESSING");
         _port.ConnectorStates.Enqueue("FINISHED_SUCCESS");
-        _port.InstanceAfterRun = new InstanceInfo(InstanceId, "RUNNING", "eu-west-1");
+        _port.InstanceAfterRun = Records.Instance(InstanceId, "RUNNING", "eu-west-1");
 
         var outcome = await RunAsync(runConnector: true);
 
@@ -110,7 +110,7 @@ public sealed class Ec2PreflightTests : IDisposable
     {
         _port.ConnectorStates.Enqueue(busyState);
         _port.ConnectorStates.Enqueue("FINISHED_SUCCESS");
-        _port.Instance = new InstanceInfo(InstanceId, "RUNNING", "us-east-1");
+        _port.Instance = Records.Instance(InstanceId, "RUNNING", "us-east-1");
 
         var outcome = await RunAsync(runConnector: true);
 
@@ -158,7 +158,7 @@ public sealed class Ec2PreflightTests : IDisposable
     [Fact]
     public async Task RunAsync_RegionFlag_OverridesTheInstanceRegion()
     {
-        _port.Instance = new InstanceInfo(InstanceId, "RUNNING", null);
+        _port.Instance = Records.Instance(InstanceId, "RUNNING", null);
 
         var outcome = await RunAsync(runConnector: false, region: "ap-south-1");
 
@@ -169,7 +169,7 @@ public sealed class Ec2PreflightTests : IDisposable
     [Fact]
     public async Task RunAsync_NoRegionAnywhere_IsAConfigurationError()
     {
-        _port.Instance = new InstanceInfo(InstanceId, "RUNNING", null);
+        _port.Instance = Records.Instance(InstanceId, "RUNNING", null);
 
         var outcome = await RunAsync(runConnector: false);
 

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using ScanGate.Qualys;
 using ScanGate.Results;
 using ScanGate.Scanning;
 
@@ -10,11 +11,13 @@ internal sealed class FakeScanPort : IQualysScanPort
 {
     public int ApiCalls => Calls.Count;
 
+    public DateTimeOffset? Deadline { get; set; }
+
     public List<string> Calls { get; } = [];
 
-    public ScanPortException? ConnectionError { get; set; }
+    public QualysException? ConnectionError { get; set; }
 
-    public List<ConnectorInfo> Connectors { get; } = [];
+    public List<AwsConnector> Connectors { get; } = [];
 
     /// <summary>States returned by successive connector GETs; the last repeats.</summary>
     public Queue<string> ConnectorStates { get; } = new();
@@ -23,108 +26,192 @@ internal sealed class FakeScanPort : IQualysScanPort
 
     public int ConnectorRuns { get; private set; }
 
-    public InstanceInfo? Instance { get; set; }
+    public Ec2HostAsset? Instance { get; set; }
 
     /// <summary>The instance as seen after a connector run (the inventory refresh).</summary>
-    public InstanceInfo? InstanceAfterRun { get; set; }
+    public Ec2HostAsset? InstanceAfterRun { get; set; }
 
-    public List<LaunchRequest> Launches { get; } = [];
+    /// <summary>VM option profile titles the subscription has.</summary>
+    public List<string> OptionProfiles { get; } = ["Initial Options"];
 
-    public ScanPortException? LaunchError { get; set; }
+    public List<string> PciOptionProfiles { get; } = [];
 
-    /// <summary>The launch creates the scan but its response is lost.</summary>
+    public List<string> Appliances { get; } = ["dmz-scanner"];
+
+    public List<string> Networks { get; } = ["7"];
+
+    /// <summary>When set, every catalog list call fails with it (e.g. a 403 for a user who may not read them).</summary>
+    public QualysException? CatalogError { get; set; }
+
+    public List<ScanLaunchRequest> Launches { get; } = [];
+
+    public QualysException? LaunchError { get; set; }
+
+    /// <summary>The launch creates the scan but its response is lost: the client finds it by its title.</summary>
     public bool LoseLaunchResponse { get; set; }
 
-    /// <summary>The launch response is lost and the scan was not created either.</summary>
+    /// <summary>The launch response is lost and the scan was not created either: the client gives up without relaunching.</summary>
     public bool LaunchNeverArrives { get; set; }
 
-    private readonly List<(string Title, LaunchedScan Scan)> _scans = [];
+    /// <summary>Called when the launch arrives, before it answers.</summary>
+    public Action? OnLaunch { get; set; }
+
+    private readonly List<(string Title, ScanLaunchResult Scan)> _scans = [];
 
     /// <summary>Statuses returned by successive polls; the last repeats.</summary>
-    public Queue<ScanStatusInfo?> Statuses { get; } = new();
+    public Queue<QualysScan?> Statuses { get; } = new();
 
-    private ScanStatusInfo? _lastStatus;
+    private QualysScan? _lastStatus;
 
     public int Polls { get; private set; }
 
     /// <summary>Called before each poll answers, with the poll number (1-based).</summary>
     public Action<int>? OnPoll { get; set; }
 
-    /// <summary>Poll number that fails (after the port's retries).</summary>
+    /// <summary>Poll number that fails (after the client's retries).</summary>
     public int? FailingPoll { get; set; }
+
+    /// <summary>When set, polls throw it (an unexpected fault of ours).</summary>
+    public Exception? PollFault { get; set; }
 
     public string ResultJson { get; set; } = SampleResults.WithFindings;
 
-    public ScanPortException? FetchError { get; set; }
+    public QualysException? FetchError { get; set; }
 
     public List<string> Cancelled { get; } = [];
 
-    public ScanPortException? CancelError { get; set; }
+    public QualysException? CancelError { get; set; }
 
     public Action? OnCancel { get; set; }
 
-    public Task TestConnectionAsync(CancellationToken cancellationToken)
+    /// <summary>The call (test-connection, launch, list, fetch, cancel) that never answers until its token is cancelled.</summary>
+    public string? HangOn { get; set; }
+
+    /// <summary>Released each time a call starts hanging.</summary>
+    public SemaphoreSlim Hanging { get; } = new(0);
+
+    private async Task<T> HangAsync<T>(CancellationToken cancellationToken)
+    {
+        Hanging.Release();
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+        throw new InvalidOperationException("unreachable");
+    }
+
+    public Task<QualysConnectionCheck> TestConnectionAsync(CancellationToken cancellationToken)
     {
         Calls.Add("test-connection");
-        return ConnectionError is null ? Task.CompletedTask : Task.FromException(ConnectionError);
+        if (HangOn == "test-connection")
+        {
+            return HangAsync<QualysConnectionCheck>(cancellationToken);
+        }
+
+        return ConnectionError is null ? Task.FromResult(new QualysConnectionCheck { Method = "about", WebVersion = "10.35.0.0-1" }) : Task.FromException<QualysConnectionCheck>(ConnectionError);
     }
 
-    public Task<ConnectorInfo?> FindConnectorAsync(string name, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<AwsConnector>> SearchConnectorsAsync(string name, CancellationToken cancellationToken)
     {
         Calls.Add("connector-search");
-        return Task.FromResult(Connectors.FirstOrDefault(c => c.Name == name));
+        return Task.FromResult<IReadOnlyList<AwsConnector>>([.. Connectors.Where(c => c.Name == name)]);
     }
 
-    public Task<string> GetConnectorStateAsync(long connectorId, CancellationToken cancellationToken)
+    public Task<AwsConnector> GetConnectorAsync(long connectorId, CancellationToken cancellationToken)
     {
         Calls.Add("connector-get");
         var state = ConnectorStates.Count > 1 ? ConnectorStates.Dequeue() : ConnectorStates.Peek();
-        return Task.FromResult(state);
+        return Task.FromResult(new AwsConnector { Id = connectorId, State = state });
     }
 
-    public Task<string> RunConnectorAsync(long connectorId, CancellationToken cancellationToken)
+    public Task<AwsConnector> RunConnectorAsync(long connectorId, CancellationToken cancellationToken)
     {
         Calls.Add("connector-run");
         ConnectorRuns++;
-        return Task.FromResult(RunConnectorState);
+        return Task.FromResult(new AwsConnector { Id = connectorId, State = RunConnectorState });
     }
 
-    public Task<InstanceInfo?> GetInstanceAsync(string instanceId, string? awsAccountId, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Ec2HostAsset>> FindHostAssetsAsync(string instanceId, string? awsAccountId, CancellationToken cancellationToken)
     {
         Calls.Add("instance-search");
-        return Task.FromResult(ConnectorRuns > 0 && InstanceAfterRun is not null ? InstanceAfterRun : Instance);
+        var instance = ConnectorRuns > 0 && InstanceAfterRun is not null ? InstanceAfterRun : Instance;
+        return Task.FromResult<IReadOnlyList<Ec2HostAsset>>(instance is null ? [] : [instance]);
     }
 
-    public Task<LaunchedScan> LaunchScanAsync(LaunchRequest request, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<QualysOptionProfile>> ListOptionProfilesAsync(OptionProfileKind kind, CancellationToken cancellationToken)
+    {
+        Calls.Add(kind == OptionProfileKind.Pci ? "pci-option-profiles" : "option-profiles");
+        return CatalogError is not null
+            ? Task.FromException<IReadOnlyList<QualysOptionProfile>>(CatalogError)
+            : Task.FromResult<IReadOnlyList<QualysOptionProfile>>([.. (kind == OptionProfileKind.Pci ? PciOptionProfiles : OptionProfiles).Select(t => new QualysOptionProfile { Title = t, Kind = kind })]);
+    }
+
+    public Task<IReadOnlyList<QualysAppliance>> ListAppliancesAsync(CancellationToken cancellationToken)
+    {
+        Calls.Add("appliances");
+        return CatalogError is not null
+            ? Task.FromException<IReadOnlyList<QualysAppliance>>(CatalogError)
+            : Task.FromResult<IReadOnlyList<QualysAppliance>>([.. Appliances.Select(a => new QualysAppliance { Name = a })]);
+    }
+
+    public Task<IReadOnlyList<QualysNetwork>> ListNetworksAsync(CancellationToken cancellationToken)
+    {
+        Calls.Add("networks");
+        return CatalogError is not null
+            ? Task.FromException<IReadOnlyList<QualysNetwork>>(CatalogError)
+            : Task.FromResult<IReadOnlyList<QualysNetwork>>([.. Networks.Select(n => new QualysNetwork { Id = n, Name = "net " + n })]);
+    }
+
+    public Task<ScanLaunchResult> LaunchScanAsync(ScanLaunchRequest request, CancellationToken cancellationToken)
     {
         Calls.Add("launch");
         Launches.Add(request);
+        OnLaunch?.Invoke();
+        if (HangOn == "launch")
+        {
+            return HangAsync<ScanLaunchResult>(cancellationToken);
+        }
+
         if (LaunchError is not null)
         {
-            return Task.FromException<LaunchedScan>(LaunchError);
+            return Task.FromException<ScanLaunchResult>(LaunchError);
         }
 
         if (LaunchNeverArrives)
         {
-            return Task.FromException<LaunchedScan>(new ScanPortException(ScanPortErrorKind.LaunchOutcomeUnknown, "connection reset"));
+            // As the client does: the lookup by title finds nothing, so it gives up without launching again.
+            Calls.Add("list-by-title");
+            return Task.FromException<ScanLaunchResult>(new QualysApiException("scan launch", 0, null,
+                $"the launch response was lost (connection reset) and no scan titled '{request.Title}' exists; not launching again, so one build never makes two scans"));
         }
 
-        var scan = new LaunchedScan($"scan/1764324000.{10000 + _scans.Count}", (12345 + _scans.Count).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var scan = new ScanLaunchResult { ScanRef = $"scan/1764324000.{10000 + _scans.Count}", ScanId = 12345 + _scans.Count };
         _scans.Add((request.Title, scan));
-        return LoseLaunchResponse
-            ? Task.FromException<LaunchedScan>(new ScanPortException(ScanPortErrorKind.LaunchOutcomeUnknown, "connection reset"))
-            : Task.FromResult(scan);
+        if (LoseLaunchResponse)
+        {
+            Calls.Add("list-by-title");
+            return Task.FromResult(scan with { RecoveredByTitle = true });
+        }
+
+        return Task.FromResult(scan);
     }
 
-    public Task<ScanStatusInfo?> GetScanStatusAsync(string scanRef, CancellationToken cancellationToken)
+    public Task<QualysScan?> GetScanAsync(string scanRef, CancellationToken cancellationToken)
     {
         Calls.Add("list");
         Polls++;
         OnPoll?.Invoke(Polls);
         cancellationToken.ThrowIfCancellationRequested();
+        if (HangOn == "list")
+        {
+            return HangAsync<QualysScan?>(cancellationToken);
+        }
+
+        if (PollFault is not null)
+        {
+            return Task.FromException<QualysScan?>(PollFault);
+        }
+
         if (FailingPoll == Polls)
         {
-            return Task.FromException<ScanStatusInfo?>(new ScanPortException(ScanPortErrorKind.Connection, "HTTP 503 after 4 attempts"));
+            return Task.FromException<QualysScan?>(new QualysApiException("scan list", 503, null, "Service Unavailable") { Attempts = 4 });
         }
 
         if (Statuses.Count > 0)
@@ -132,34 +219,43 @@ internal sealed class FakeScanPort : IQualysScanPort
             _lastStatus = Statuses.Dequeue();
         }
 
-        return Task.FromResult(_lastStatus);
+        return Task.FromResult(_lastStatus is null ? null : _lastStatus with { Ref = scanRef });
     }
 
-    public Task<LaunchedScan?> FindScanByTitleAsync(string title, CancellationToken cancellationToken)
-    {
-        Calls.Add("list-by-title");
-        return Task.FromResult<LaunchedScan?>(_scans.FirstOrDefault(s => s.Title == title).Scan);
-    }
-
-    public Task<Stream> OpenResultStreamAsync(string scanRef, CancellationToken cancellationToken)
+    public async Task<long> DownloadResultAsync(string scanRef, Stream destination, CancellationToken cancellationToken)
     {
         Calls.Add("fetch");
-        return FetchError is null
-            ? Task.FromResult<Stream>(new MemoryStream(Encoding.UTF8.GetBytes(ResultJson)))
-            : Task.FromException<Stream>(FetchError);
+        if (HangOn == "fetch")
+        {
+            return await HangAsync<long>(cancellationToken);
+        }
+
+        if (FetchError is not null)
+        {
+            throw FetchError;
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(ResultJson);
+        await destination.WriteAsync(bytes, cancellationToken);
+        return bytes.Length;
     }
 
-    public Task CancelScanAsync(string scanRef, CancellationToken cancellationToken)
+    public Task<ScanActionResult> CancelScanAsync(string scanRef, CancellationToken cancellationToken)
     {
         Calls.Add("cancel");
         OnCancel?.Invoke();
+        if (HangOn == "cancel")
+        {
+            return HangAsync<ScanActionResult>(cancellationToken);
+        }
+
         if (CancelError is not null)
         {
-            return Task.FromException(CancelError);
+            return Task.FromException<ScanActionResult>(CancelError);
         }
 
         Cancelled.Add(scanRef);
-        return Task.CompletedTask;
+        return Task.FromResult(new ScanActionResult(scanRef, "Scan cancelled"));
     }
 }
 
@@ -205,6 +301,16 @@ internal sealed class SeverityJudge : IScanJudge
                 : new JudgeResult(ExitCodes.Pass, "pass", [], "{\"evaluationStatus\":\"pass\"}", path);
         }
     }
+}
+
+/// <summary>The client records the tests script with.</summary>
+internal static class Records
+{
+    public static QualysScan Scan(string state, string? subState = null) => new() { Ref = "scan/1764324000.10000", State = state, SubState = subState };
+
+    public static Ec2HostAsset Instance(string instanceId, string? state, string? region) => new() { InstanceId = instanceId, InstanceState = state, Region = region };
+
+    public static AwsConnector Connector(long id, string name, string? awsAccountId, string? state) => new() { Id = id, Name = name, AwsAccountId = awsAccountId, State = state };
 }
 
 internal static class SampleResults

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
+using ScanGate.Policy;
+using ScanGate.Qualys;
 using ScanGate.Scanning;
 
 namespace ScanGate.Core.Tests.Scanning;
@@ -32,7 +34,7 @@ public sealed class ScanLifecycleTests : IDisposable
         return builder.Build();
     }
 
-    private void Script(params ScanStatusInfo?[] statuses)
+    private void Script(params QualysScan?[] statuses)
     {
         foreach (var status in statuses)
         {
@@ -40,7 +42,7 @@ public sealed class ScanLifecycleTests : IDisposable
         }
     }
 
-    private static ScanStatusInfo S(string state, string? subState = null) => new(state, subState);
+    private static QualysScan S(string state, string? subState = null) => Records.Scan(state, subState);
 
     private JsonElement ResultJson() =>
         JsonDocument.Parse(File.ReadAllText(Path.Combine(_output, ScanResultFile.FileName))).RootElement;
@@ -54,9 +56,10 @@ public sealed class ScanLifecycleTests : IDisposable
         var outcome = await Lifecycle().RunAsync(HostRequest(), TestContext.Current.CancellationToken);
 
         outcome.ExitCode.ShouldBe(ExitCodes.Pass);
-        outcome.Verdict.ShouldBe("pass");
-        _port.Calls.ShouldBe(["test-connection", "launch", "list", "list", "list", "fetch"]);
-        outcome.Scan.ApiCalls.ShouldBe(6);
+        outcome.Verdict.ShouldBe(Verdict.Pass);
+        // The option profile is checked against the live list before launching (one call, counted).
+        _port.Calls.ShouldBe(["test-connection", "option-profiles", "launch", "list", "list", "list", "fetch"]);
+        outcome.Scan.ApiCalls.ShouldBe(7);
         outcome.Scan.Reference.ShouldBe("scan/1764324000.10000");
         outcome.Scan.State.ShouldBe("Finished");
         outcome.Scan.SubState.ShouldBe("No_Vuln");
@@ -76,9 +79,9 @@ public sealed class ScanLifecycleTests : IDisposable
         var outcome = await Lifecycle().RunAsync(HostRequest(), TestContext.Current.CancellationToken);
 
         outcome.ExitCode.ShouldBe(ExitCodes.PolicyFail);
-        outcome.Verdict.ShouldBe("fail");
+        outcome.Verdict.ShouldBe(Verdict.Fail);
         outcome.Reasons.ShouldHaveSingleItem().ShouldContain("severity");
-        _judge.JudgedScan!.ApiCalls.ShouldBe(5);
+        _judge.JudgedScan!.ApiCalls.ShouldBe(6);
     }
 
     [Fact]
@@ -102,29 +105,29 @@ public sealed class ScanLifecycleTests : IDisposable
         var outcome = await Lifecycle().RunAsync(HostRequest(), TestContext.Current.CancellationToken);
 
         outcome.ExitCode.ShouldBe(ExitCodes.NoResult);
-        outcome.Kind.ShouldBe(ScanEndKind.NoResult);
+        outcome.Outcome.ShouldBe(Outcome.NoResult);
         outcome.Message.ShouldContain(state);
         _port.Calls.ShouldNotContain("fetch");
         var result = ResultJson();
         result.GetProperty("verdict").GetString().ShouldBe("fail");
         result.GetProperty("exit_code").GetInt32().ShouldBe(ExitCodes.NoResult);
         result.GetProperty("scan").GetProperty("state").GetString().ShouldBe(state);
-        result.GetProperty("scan").GetProperty("api_calls").GetInt32().ShouldBe(4);
+        result.GetProperty("scan").GetProperty("api_calls").GetInt32().ShouldBe(5);
     }
 
     [Theory]
-    [InlineData(HostDownAction.Fail, ExitCodes.NoResult, "fail")]
-    [InlineData(HostDownAction.Warn, ExitCodes.Pass, "warn")]
-    [InlineData(HostDownAction.Pass, ExitCodes.Pass, "pass")]
-    public async Task RunAsync_HostDown_FollowsOnHostDown(HostDownAction action, int exitCode, string verdict)
+    [InlineData(HostDownAction.Fail, ExitCodes.NoResult, "fail", Outcome.NoResult)]
+    [InlineData(HostDownAction.Warn, ExitCodes.Pass, "warn", Outcome.Warn)]
+    [InlineData(HostDownAction.Pass, ExitCodes.Pass, "pass", Outcome.Pass)]
+    public async Task RunAsync_HostDown_FollowsOnHostDown(HostDownAction action, int exitCode, string verdict, Outcome ending)
     {
         Script(S("Running"), S("Finished", "No_Host"));
 
         var outcome = await Lifecycle().RunAsync(HostRequest(b => b.OnHostDown = action), TestContext.Current.CancellationToken);
 
         outcome.ExitCode.ShouldBe(exitCode);
-        outcome.Verdict.ShouldBe(verdict);
-        outcome.Kind.ShouldBe(ScanEndKind.HostDown);
+        ResultDocument.VerdictName(outcome.Verdict).ShouldBe(verdict);
+        outcome.Outcome.ShouldBe(ending);
         outcome.Message.ShouldContain("not alive");
         var result = ResultJson();
         result.GetProperty("verdict").GetString().ShouldBe(verdict);
@@ -165,7 +168,7 @@ public sealed class ScanLifecycleTests : IDisposable
     public async Task RunAsync_TimeoutAndCancelFails_StillExitsFiveAndSaysSo()
     {
         Script(S("Running"));
-        _port.CancelError = new ScanPortException(ScanPortErrorKind.Api, "HTTP 500");
+        _port.CancelError = new QualysApiException("scan cancel", 500, 999, "Internal error");
 
         var outcome = await Lifecycle().RunAsync(HostRequest(b => b.Timeout = TimeSpan.FromMinutes(4)), TestContext.Current.CancellationToken);
 
@@ -186,7 +189,7 @@ public sealed class ScanLifecycleTests : IDisposable
         var outcome = await Lifecycle(() => signalExitCode).RunAsync(HostRequest(), interrupt.Token);
 
         outcome.ExitCode.ShouldBe(signalExitCode);
-        outcome.Kind.ShouldBe(ScanEndKind.Interrupted);
+        outcome.Outcome.ShouldBe(Outcome.Interrupted);
         _port.Cancelled.ShouldBe(["scan/1764324000.10000"]);
         ResultJson().GetProperty("exit_code").GetInt32().ShouldBe(signalExitCode);
         ResultJson().GetProperty("scan").GetProperty("ref").GetString().ShouldBe("scan/1764324000.10000");
@@ -232,9 +235,12 @@ public sealed class ScanLifecycleTests : IDisposable
         var outcome = await Lifecycle().RunAsync(HostRequest(), TestContext.Current.CancellationToken);
 
         outcome.ExitCode.ShouldBe(ExitCodes.ApiError);
-        outcome.Verdict.ShouldBe("fail");
+        outcome.Verdict.ShouldBe(Verdict.Fail);
         outcome.Message.ShouldContain("503");
-        outcome.Message.ShouldContain("may still be running");
+        // Giving the scan up cancels it, so it does not hold a concurrency slot.
+        outcome.Message.ShouldContain("was cancelled on Qualys");
+        _port.Cancelled.ShouldBe(["scan/1764324000.10000"]);
+        outcome.Scan.CancelRequested.ShouldBeTrue();
         _port.Calls.ShouldNotContain("fetch");
     }
 
@@ -242,7 +248,7 @@ public sealed class ScanLifecycleTests : IDisposable
     public async Task RunAsync_FetchFails_ExitsThree()
     {
         Script(S("Finished"));
-        _port.FetchError = new ScanPortException(ScanPortErrorKind.Connection, "connection reset");
+        _port.FetchError = new QualysConnectionException("scan fetch", "qualysapi.qualys.com", QualysConnectionFailure.Reset, "connection reset");
 
         var outcome = await Lifecycle().RunAsync(HostRequest(), TestContext.Current.CancellationToken);
 
@@ -260,7 +266,7 @@ public sealed class ScanLifecycleTests : IDisposable
         var outcome = await Lifecycle().RunAsync(HostRequest(), TestContext.Current.CancellationToken);
 
         outcome.ExitCode.ShouldBe(ExitCodes.ApiError);
-        outcome.Verdict.ShouldBe("fail");
+        outcome.Verdict.ShouldBe(Verdict.Fail);
         File.Exists(Path.Combine(_output, "qualys_scan_1764324000.10000.json")).ShouldBeFalse();
         File.Exists(Path.Combine(_output, "qualys_scan_1764324000.10000.json.incomplete")).ShouldBeTrue();
     }
@@ -268,8 +274,7 @@ public sealed class ScanLifecycleTests : IDisposable
     [Fact]
     public async Task RunAsync_ConnectionRefused_ExitsThreeWithTheHintAndLaunchesNothing()
     {
-        _port.ConnectionError = new ScanPortException(ScanPortErrorKind.Authentication, "HTTP 401, code 2000: Bad Login/Password",
-            "check the username and password, and that --platform is the one your account is on");
+        _port.ConnectionError = new QualysApiException("test connection (about)", 401, 2000, "Bad Login/Password");
 
         var outcome = await Lifecycle().RunAsync(HostRequest(), TestContext.Current.CancellationToken);
 
@@ -307,7 +312,7 @@ public sealed class ScanLifecycleTests : IDisposable
     [Fact]
     public async Task RunAsync_LaunchRefused_ExitsThreeWithTheApiMessage()
     {
-        _port.LaunchError = new ScanPortException(ScanPortErrorKind.Api, "code 1905: parameter option_title has invalid value");
+        _port.LaunchError = new QualysApiException("scan launch", 400, 1905, "parameter ip has invalid value: (Empty IP.)");
 
         var outcome = await Lifecycle().RunAsync(HostRequest(), TestContext.Current.CancellationToken);
 
@@ -357,7 +362,7 @@ public sealed class ScanLifecycleTests : IDisposable
         {
         }
 
-        public void Status(ScanStatusInfo status, TimeSpan sinceLaunch, TimeSpan timeout)
+        public void Status(QualysScan status, TimeSpan sinceLaunch, TimeSpan timeout)
         {
         }
     }
@@ -383,10 +388,16 @@ internal sealed class ScanRequestBuilder
 
     public ScanTarget? Target { get; set; }
 
+    public string OptionProfile { get; set; } = "Initial Options";
+
+    public int? WarnExitCode { get; set; }
+
     public ScanRequest Build() => new()
     {
         Target = Target ?? new HostTarget(Entries, NetworkId),
         Title = "app_build_42_2026-11-28-10-00-00",
+        OptionProfile = OptionProfile,
+        WarnExitCode = WarnExitCode,
         Scanner = Scanner,
         PollInterval = PollInterval,
         Timeout = Timeout,
