@@ -269,7 +269,7 @@ public static class PipelineGenerator
     }
 
     /// <summary>POSIX shell word: bare when only safe characters, else single-quoted.</summary>
-    internal static string Shell(string value) =>
+    public static string Shell(string value) =>
         value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || "_./:,=@%+-".Contains(c, StringComparison.Ordinal)) ? value : "'" + value.Replace("'", "'\"'\"'", StringComparison.Ordinal) + "'";
 
     /// <summary>YAML single-quoted scalar.</summary>
