@@ -104,7 +104,11 @@ public static class InitOutput
         Key(b, "poll_interval", answers.PollInterval);
         Key(b, "timeout", answers.Timeout);
         Key(b, "on_host_down", answers.OnHostDown);
-        b.Append("# Criteria (docs/policy.md); a flag or a SCANGATE_<KEY> variable overrides each one.\n");
+        var anyCriterion = answers.FailOnSeverity is not null || answers.FailOnPci || !string.IsNullOrWhiteSpace(answers.FailOnQids)
+            || !string.IsNullOrWhiteSpace(answers.FailOnCves) || !string.IsNullOrWhiteSpace(answers.FailOnCvss2) || !string.IsNullOrWhiteSpace(answers.FailOnCvss3);
+        b.Append(anyCriterion
+            ? "# Criteria (docs/policy.md); a flag or a SCANGATE_<KEY> variable overrides each one.\n"
+            : "# No criteria: the gate judges nothing until you add some, e.g. fail_on_severity: 4 (docs/policy.md).\n");
         Key(b, "fail_on_severity", answers.FailOnSeverity?.ToString(CultureInfo.InvariantCulture));
         Key(b, "fail_on_qids", answers.FailOnQids);
         Key(b, "fail_on_cves", answers.FailOnCves);
