@@ -151,7 +151,8 @@ public static class ScanGateCli
         foreach (var error in parseResult.Errors)
         {
             if (!error.Message.StartsWith("Unrecognized command or argument", StringComparison.Ordinal)
-                && !(unknownCommand && error.Message.StartsWith("Required command was not provided", StringComparison.Ordinal)))
+                && !(unknownCommand && error.Message.StartsWith("Required command was not provided", StringComparison.Ordinal))
+                && !explained.Any(token => error.Message.Contains($"'{token}'", StringComparison.Ordinal)))
             {
                 errors.Add(error.Message);
             }
