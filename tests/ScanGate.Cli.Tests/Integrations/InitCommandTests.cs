@@ -309,25 +309,11 @@ public sealed class InitCommandTests
         var host = InteractiveHost();
         var console = host.Console;
         Enter(console);                                   // platform
-        console.Input.PushTextWithEnter(string.Empty);   // proxy
-        Enter(console);                                   // Host(s)
-        console.Input.PushTextWithEnter("192.0.2.10");
-        Enter(console);                                   // network: default
-        Enter(console);                                   // scanner: External
-        Enter(console);                                   // option profile
+        Type(console, string.Empty);                      // proxy
+        AnswerTarget(console);
         Enter(console);                                   // severity 4
-        console.Input.PushTextWithEnter(string.Empty);   // QIDs
-        console.Input.PushTextWithEnter(string.Empty);   // CVEs
-        console.Input.PushTextWithEnter("0");            // CVSS 0: refused
-        console.Input.PushTextWithEnter("9");
-        console.Input.PushTextWithEnter("n");
-        console.Input.PushTextWithEnter("n");
-        console.Input.PushTextWithEnter(string.Empty);
-        console.Input.PushTextWithEnter(string.Empty);
-        console.Input.PushTextWithEnter(string.Empty);   // scan name
-        console.Input.PushTextWithEnter("5s");           // refused
-        console.Input.PushTextWithEnter("1H");           // accepted, as scan accepts it
-        console.Input.PushTextWithEnter("2h");
+        // QIDs, CVEs, CVSS 0 (refused) then 9, PCI, potential, exclusions, scan name, poll 5s (refused) then 1H, timeout
+        Type(console, string.Empty, string.Empty, "0", "9", "n", "n", string.Empty, string.Empty, string.Empty, "5s", "1H", "2h");
         Enter(console);                                   // host down: fail
         Enter(console, downs: 4);                         // CI: none
 
@@ -347,30 +333,14 @@ public sealed class InitCommandTests
         var host = InteractiveHost();
         var console = host.Console;
         Enter(console);                                   // platform
-        console.Input.PushTextWithEnter(string.Empty);   // proxy
-        Enter(console);                                   // Host(s)
-        console.Input.PushTextWithEnter("192.0.2.10");
-        Enter(console);                                   // network: default
-        Enter(console);                                   // scanner: External
-        Enter(console);                                   // option profile
+        Type(console, string.Empty);                      // proxy
+        AnswerTarget(console);
         Enter(console);                                   // severity 4
-        for (var i = 0; i < 3; i++)
-        {
-            console.Input.PushTextWithEnter(string.Empty);
-        }
-
-        console.Input.PushTextWithEnter("n");
-        console.Input.PushTextWithEnter("n");
-        console.Input.PushTextWithEnter(string.Empty);
-        console.Input.PushTextWithEnter(string.Empty);
-        console.Input.PushTextWithEnter(string.Empty);   // scan name
-        console.Input.PushTextWithEnter("10m");          // poll
-        console.Input.PushTextWithEnter("5m");           // timeout: shorter, refused by scan's check of the file
+        // QIDs, CVEs, CVSS, PCI, potential, exclusions, scan name, poll 10m, timeout 5m: shorter, refused by scan's check
+        Type(console, string.Empty, string.Empty, string.Empty, "n", "n", string.Empty, string.Empty, string.Empty, "10m", "5m");
         Enter(console);                                   // host down
         Enter(console);                                   // change: the timing
-        console.Input.PushTextWithEnter(string.Empty);   // scan name kept
-        console.Input.PushTextWithEnter(string.Empty);   // poll kept (10m)
-        console.Input.PushTextWithEnter("30m");
+        Type(console, string.Empty, string.Empty, "30m"); // scan name and poll kept, timeout 30m
         Enter(console);                                   // host down kept
         Enter(console, downs: 4);                         // CI: none
 
@@ -405,12 +375,26 @@ public sealed class InitCommandTests
     /// <summary>Hosts 192.0.2.10 with the live lists' first entries, then <see cref="AnswerCriteriaAndTiming"/>.</summary>
     private static void AnswerHostScan(TestConsole console)
     {
+        AnswerTarget(console);
+        AnswerCriteriaAndTiming(console);
+    }
+
+    /// <summary>Hosts 192.0.2.10, the default network, External, the first option profile.</summary>
+    private static void AnswerTarget(TestConsole console)
+    {
         Enter(console);                                   // Host(s)
-        console.Input.PushTextWithEnter("192.0.2.10");
+        Type(console, "192.0.2.10");
         Enter(console);                                   // network: default
         Enter(console);                                   // scanner: External
         Enter(console);                                   // option profile
-        AnswerCriteriaAndTiming(console);
+    }
+
+    private static void Type(TestConsole console, params string[] lines)
+    {
+        foreach (var line in lines)
+        {
+            console.Input.PushTextWithEnter(line);
+        }
     }
 
     /// <summary>Severity 4, no other criteria, default timing, host down fail.</summary>
