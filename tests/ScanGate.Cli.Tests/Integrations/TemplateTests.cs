@@ -3,6 +3,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using ScanGate.Configuration;
 using ScanGate.Pipelines;
 using YamlDotNet.RepresentationModel;
 
@@ -138,6 +139,23 @@ public sealed class TemplateTests
         Scalar(job, "artifacts", "when").ShouldBe("always");
         Scalar(job, "artifacts", "reports", "junit").ShouldBe("$SCANGATE_OUTPUT_DIR/*junit*.xml");
         ((YamlSequenceNode)Node(job, "allow_failure", "exit_codes")).Children.Select(c => c.ToString()).ShouldBe(["10"]);
+    }
+
+    [Fact]
+    public void GitLabTemplate_Defaults_NeverOverrideTheConfigFile()
+    {
+        // scangate reads SCANGATE_<KEY> itself, and a variable outranks scangate.yml: a default of 'false' for
+        // SCANGATE_INCLUDE_POTENTIAL or SCANGATE_RUN_CONNECTOR would silently override the file's true.
+        // output_dir is the exception: the artifacts paths need the variable, and the script passes it as a flag.
+        var variables = Map(Map(Load("integrations/gitlab/scangate.gitlab-ci.yml"), ".scangate"), "variables");
+
+        foreach (var key in ConfigurationLayers.KnownKeys.Where(k => k != "output_dir"))
+        {
+            if (Scalar(variables, "SCANGATE_" + key.ToUpperInvariant()) is { } value)
+            {
+                value.ShouldBeEmpty($"SCANGATE_{key.ToUpperInvariant()} has a default that would outrank scangate.yml");
+            }
+        }
     }
 
     [Fact]
