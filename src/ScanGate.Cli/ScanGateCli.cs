@@ -85,6 +85,18 @@ public static class ScanGateCli
             return []; // --help, --version
         }
 
+        // The usual case, kept cheap for start-up: no parse error and no option-like word taken as a value.
+        if (parseResult.Errors.Count == 0 && !parseResult.Tokens.Any(t => t.Type == TokenType.Argument && t.Value.Length > 2 && t.Value.StartsWith("--", StringComparison.Ordinal)))
+        {
+            return [];
+        }
+
+        return ExplainUsageErrors(parseResult, args);
+    }
+
+    private static List<string> ExplainUsageErrors(ParseResult parseResult, IReadOnlyList<string> args)
+    {
+
         var commandResult = parseResult.CommandResult;
         var options = OptionNames(commandResult);
         var command = commandResult.Command;

@@ -18,7 +18,8 @@ internal static class InitCommand
 {
     private const string TypeOwn = "\u0000type";
 
-    internal static readonly string[] Platforms = [.. QualysPlatform.KnownCodes];
+    // A property, not a field: the platform table is built when init asks, not at every start of scangate.
+    internal static string[] Platforms => [.. QualysPlatform.KnownCodes];
 
     internal const string PrivateCloud = "Private cloud (API URL)";
 
