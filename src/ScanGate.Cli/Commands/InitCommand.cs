@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Globalization;
+using ScanGate.Configuration;
 using ScanGate.Pipelines;
 using ScanGate.Qualys;
 using Spectre.Console;
@@ -8,14 +8,26 @@ namespace ScanGate.Cli.Commands;
 
 /// <summary>
 /// <c>scangate init</c>: the plugin's configuration form in a terminal. Platform, credentials from the environment,
-/// Test Connection, target, scanner, option profile or EC2 connector picked from live lists, criteria and timing;
-/// writes <c>scangate.yml</c> (never a credential) and prints the pipeline fragment for the chosen CI.
+/// Test Connection (with a second chance: re-enter the credentials or the platform), target, scanner, option profile
+/// or EC2 connector picked from live lists, criteria and timing; writes the whole configuration, criteria included,
+/// into <c>scangate.yml</c> (never a credential) and prints the pipeline that runs it. Every answer is checked by the
+/// rule <c>scan</c> uses (<see cref="SettingRules"/>), and the file by <see cref="ScanConfiguration"/> itself before it
+/// is written; no answer is thrown away without asking.
 /// </summary>
 internal static class InitCommand
 {
     private const string TypeOwn = "\u0000type";
 
-    internal static readonly string[] Platforms = ["US1", "US2", "US3", "US4", "EU1", "EU2", "EU3", "IN1", "CA1", "AE1", "UK1", "AU1", "KSA1"];
+    // A property, not a field: the platform table is built when init asks, not at every start of scangate.
+    internal static string[] Platforms => [.. QualysPlatform.KnownCodes];
+
+    internal const string PrivateCloud = "Private cloud (API URL)";
+
+    // What to do after a failed Test Connection.
+    internal const string RetryCredentials = "Re-enter the user name and password";
+    internal const string RetryPlatform = "Choose another platform, API URL or proxy";
+    internal const string ContinueOffline = "Continue without live lists (type the values yourself)";
+    internal const string Quit = "Quit";
 
     /// <summary>The connection the wizard collected; the password lives only in memory for the live lists.</summary>
     internal sealed record InitConnection(string? Platform, string? ApiUrl, string Username, string Password, string? Proxy);
@@ -29,7 +41,7 @@ internal static class InitCommand
         var command = new Command(
             "init",
             "Interactive setup (the plugin's form in a terminal): test the connection, pick target, scanner and option profile from "
-            + "live lists, set criteria, write scangate.yml and print the pipeline for your CI. Needs a terminal.");
+            + "live lists, set criteria, write scangate.yml (criteria included) and print the pipeline that runs it. Needs a terminal.");
         command.Options.Add(file);
         command.Options.Add(force);
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -55,6 +67,39 @@ internal static class InitCommand
         return command;
     }
 
+    /// <summary>
+    /// The rule <c>scan</c> applies to the value of <paramref name="key"/> (a scangate.yml key), as init asks it: null
+    /// when accepted, else the message <c>scan</c> would give for that key in the file.
+    /// </summary>
+    internal static string? Check(string key, string value)
+    {
+        try
+        {
+            _ = key switch
+            {
+                "api_url" => SettingRules.ApiUrl(key, value),
+                "proxy" => SettingRules.Proxy(key, value),
+                "host" => SettingRules.Hosts(key, [value]),
+                "network_id" => SettingRules.NetworkId(key, value),
+                "ec2_instance" => SettingRules.Ec2Instance(key, value),
+                "scanner" or "option_profile" or "ec2_connector" => SettingRules.Name(key, value),
+                "scan_name" => ScanTitle.Expand(value, CiEnvironment.LocalJobName, "local", DateTimeOffset.UnixEpoch, key),
+                "poll_interval" => SettingRules.PollInterval(key, value),
+                "timeout" => SettingRules.Timeout(key, value),
+                "fail_on_severity" => SettingRules.Severity(key, value),
+                "fail_on_qids" or "exclude_qids" => SettingRules.Qids(key, [value]),
+                "fail_on_cves" or "exclude_cves" => SettingRules.Cves(key, [value]),
+                "fail_on_cvss2" or "fail_on_cvss3" => SettingRules.CvssThreshold(key, value),
+                _ => (object)value,
+            };
+            return null;
+        }
+        catch (ConfigurationException e)
+        {
+            return e.Message;
+        }
+    }
+
     // The real stdin must be a terminal; in tests (a reader that is not Console.In) the TestConsole decides.
     private static bool InputIsTerminal(CliContext context) =>
         context.Console.Profile.Capabilities.Interactive
@@ -75,136 +120,269 @@ internal static class InitCommand
                 return ExitCodes.Usage;
             }
 
-            // Connection.
-            var platform = Select("Qualys [bold]platform[/]", [.. Platforms, "Private cloud (API URL)"], context.Environment.GetVariable("QUALYS_PLATFORM"));
+            var connection = AskEndpoint(null);
+            connection = AskCredentials(connection, fromEnvironment: true);
+            IQualysCatalog? tested = null;
+            try
+            {
+                // Test Connection, as the plugin's button; a failure offers a second chance instead of losing the answers.
+                while (true)
+                {
+                    tested = catalogFactory(connection);
+                    try
+                    {
+                        await tested.TestConnectionAsync(cancellationToken).ConfigureAwait(false);
+                        _console.MarkupLine("[green]Test connection: OK.[/]");
+                        _catalog = tested;
+                        break;
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        _console.MarkupLine($"[red]Test connection failed:[/] {Markup.Escape(e.Message)}");
+                        (tested as IDisposable)?.Dispose();
+                        tested = null;
+                    }
+
+                    var next = AfterFailedTest();
+                    if (next is null)
+                    {
+                        _console.MarkupLine("Nothing written.");
+                        return ExitCodes.ApiError;
+                    }
+
+                    if (string.Equals(next, ContinueOffline, StringComparison.Ordinal))
+                    {
+                        break;
+                    }
+
+                    connection = string.Equals(next, RetryCredentials, StringComparison.Ordinal)
+                        ? AskCredentials(connection, fromEnvironment: false)
+                        : AskEndpoint(connection);
+                }
+
+                var answers = new InitAnswers { Platform = connection.Platform, ApiUrl = connection.ApiUrl, Proxy = connection.Proxy };
+                answers = await AskTargetAsync(answers, cancellationToken).ConfigureAwait(false);
+                answers = await AskProfileAsync(answers, cancellationToken).ConfigureAwait(false);
+                answers = AskCriteria(answers);
+                answers = AskTiming(answers);
+                answers = await ReviewAsync(answers, path, cancellationToken).ConfigureAwait(false);
+                var ci = Select("Print the pipeline for", ["github", "gitlab", "azure", "jenkins", "none"], null);
+                return await WriteAsync(answers, path, file, ci, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                (tested as IDisposable)?.Dispose();
+            }
+        }
+
+        /// <summary>Platform (or a private-cloud API URL) and proxy; the user name and password stay as they were.</summary>
+        private InitConnection AskEndpoint(InitConnection? current)
+        {
+            var preferred = current is null ? context.Environment.GetVariable("QUALYS_PLATFORM") : current.Platform ?? PrivateCloud;
+            var platform = Select("Qualys [bold]platform[/]", [.. Platforms, PrivateCloud], preferred);
             string? apiUrl = null;
             if (!Platforms.Contains(platform, StringComparer.Ordinal))
             {
                 platform = null;
-                apiUrl = Ask("API URL (https://qualysapi.…)", context.Environment.GetVariable("QUALYS_API_URL"), ValidateHttpsUrl);
+                apiUrl = Ask("API URL (https://qualysapi.…)", current?.ApiUrl ?? context.Environment.GetVariable("QUALYS_API_URL"), v => Check("api_url", v));
             }
 
-            var proxy = AskOptional("HTTP proxy URL (empty for none)", ValidateOptionalUrl);
-            var username = context.Environment.GetVariable("QUALYS_USERNAME");
-            var password = context.Environment.GetVariable("QUALYS_PASSWORD");
-            if (string.IsNullOrEmpty(username) || string.IsNullOrEmpty(password))
-            {
-                _console.MarkupLine("QUALYS_USERNAME / QUALYS_PASSWORD are not both set: type them for this session only (they are [bold]not[/] written anywhere).");
-                username = string.IsNullOrEmpty(username) ? Ask("Qualys user name", null, null) : username;
-                password = string.IsNullOrEmpty(password) ? _console.Prompt(new TextPrompt<string>("Qualys password:").Secret()) : password;
-            }
-            else
+            var proxy = AskOptional("HTTP proxy URL (empty for none)", v => Check("proxy", v));
+            return new InitConnection(platform, apiUrl, current?.Username ?? string.Empty, current?.Password ?? string.Empty, proxy);
+        }
+
+        private InitConnection AskCredentials(InitConnection connection, bool fromEnvironment)
+        {
+            var username = fromEnvironment ? context.Environment.GetVariable("QUALYS_USERNAME") : null;
+            var password = fromEnvironment ? context.Environment.GetVariable("QUALYS_PASSWORD") : null;
+            if (!string.IsNullOrEmpty(username) && !string.IsNullOrEmpty(password))
             {
                 _console.MarkupLine($"Credentials from the environment: user [bold]{Markup.Escape(username)}[/].");
+                return connection with { Username = username, Password = password };
             }
 
-            // Test Connection, as the plugin's button; without it the lists are typed by hand.
-            var catalog = catalogFactory(new InitConnection(platform, apiUrl, username, password, proxy));
-            using var disposeCatalog = catalog as IDisposable;
-            try
+            _console.MarkupLine(fromEnvironment
+                ? "QUALYS_USERNAME / QUALYS_PASSWORD are not both set: type them for this session only (they are [bold]not[/] written anywhere)."
+                : "Type the user name and password for this session only (they are [bold]not[/] written anywhere).");
+            username = string.IsNullOrEmpty(username) ? Ask("Qualys user name", fromEnvironment || connection.Username.Length == 0 ? null : connection.Username, null) : username;
+            password = string.IsNullOrEmpty(password) ? _console.Prompt(new TextPrompt<string>("Qualys password:").Secret()) : password;
+            return connection with { Username = username, Password = password };
+        }
+
+        /// <summary>The choice after a failed Test Connection; null when the user quits and confirms losing the answers.</summary>
+        private string? AfterFailedTest()
+        {
+            while (true)
             {
-                await catalog.TestConnectionAsync(cancellationToken).ConfigureAwait(false);
-                _console.MarkupLine("[green]Test connection: OK.[/]");
-                _catalog = catalog;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                _console.MarkupLine($"[red]Test connection failed:[/] {Markup.Escape(e.Message)}");
-                if (!_console.Confirm("Continue without live lists (type the values yourself)?", defaultValue: false))
+                var next = Select("What now?", [RetryCredentials, RetryPlatform, ContinueOffline, Quit], null);
+                if (!string.Equals(next, Quit, StringComparison.Ordinal))
                 {
-                    return ExitCodes.ApiError;
+                    return next;
+                }
+
+                if (_console.Confirm("Quit and discard your answers?", defaultValue: false))
+                {
+                    return null;
                 }
             }
+        }
 
-            // Target.
-            var answers = new InitAnswers { Platform = platform, ApiUrl = apiUrl, Proxy = proxy };
+        private async Task<InitAnswers> AskTargetAsync(InitAnswers answers, CancellationToken cancellationToken)
+        {
             var kind = Select("Scan [bold]target[/]", ["Host(s)", "AWS EC2 instance"], null);
             if (string.Equals(kind, "Host(s)", StringComparison.Ordinal))
             {
-                var hosts = Ask("Host(s): IPv4/IPv6 addresses, ranges or CIDR, comma-separated", null, ValidateHosts);
-                var network = await PickAsync("Qualys [bold]network[/]", c => c.NetworksAsync(cancellationToken), "(default network)", cancellationToken).ConfigureAwait(false);
+                var hosts = Ask("Host(s): IPv4/IPv6 addresses, ranges or CIDR, comma-separated", null, v => Check("host", v));
+                var network = await PickAsync("Qualys [bold]network[/]", c => c.NetworksAsync(cancellationToken), "(default network)", "network_id", cancellationToken).ConfigureAwait(false);
                 var scanners = await ListAsync(c => c.ScannersAsync(network, cancellationToken)).ConfigureAwait(false);
                 var scannerChoices = new List<CatalogItem> { new("External", "External (Qualys cloud scanners)") };
                 if (network is not null)
                 {
-                    scannerChoices.Add(new("all-in-network", "All scanners in the network"));
+                    scannerChoices.Add(new(Scanning.ScanRequest.AllScannersInNetwork, "All scanners in the network"));
                 }
 
                 scannerChoices.AddRange(scanners ?? []);
                 var scanner = PickFrom("Scanner [bold]appliance[/]", scannerChoices, allowTyping: true);
-                answers = answers with
+                return answers with
                 {
                     Hosts = [.. hosts.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
                     NetworkId = network,
                     Scanner = scanner,
+                    Ec2Instance = null,
+                    Ec2Connector = null,
+                    RunConnector = false,
+                    Ec2Region = null,
                 };
             }
-            else
+
+            var instance = Ask("EC2 instance id (i-…)", null, v => Check("ec2_instance", v));
+            var connector = await PickAsync("Qualys [bold]EC2 connector[/]", c => c.ConnectorsAsync(cancellationToken), null, "ec2_connector", cancellationToken).ConfigureAwait(false);
+            var ec2Scanners = await ListAsync(c => c.ScannersAsync(null, cancellationToken)).ConfigureAwait(false);
+            var ec2Scanner = PickFrom("Scanner [bold]appliance[/]", [new("External", "External (Qualys cloud scanners)"), .. ec2Scanners ?? []], allowTyping: true);
+            return answers with
             {
-                var instance = Ask("EC2 instance id (i-…)", null, v => v.StartsWith("i-", StringComparison.Ordinal) ? null : "an instance id starts with i-");
-                var connector = await PickAsync("Qualys [bold]EC2 connector[/]", c => c.ConnectorsAsync(cancellationToken), null, cancellationToken).ConfigureAwait(false);
-                var scanners = await ListAsync(c => c.ScannersAsync(null, cancellationToken)).ConfigureAwait(false);
-                var scanner = PickFrom("Scanner [bold]appliance[/]", [new("External", "External (Qualys cloud scanners)"), .. scanners ?? []], allowTyping: true);
-                answers = answers with
-                {
-                    Ec2Instance = instance,
-                    Ec2Connector = connector,
-                    RunConnector = _console.Confirm("Run the connector before each scan?", defaultValue: true),
-                    Ec2Region = AskOptional("AWS region (empty: the instance's region)", null),
-                    Scanner = scanner,
-                };
-            }
+                Hosts = [],
+                NetworkId = null,
+                Ec2Instance = instance,
+                Ec2Connector = connector,
+                RunConnector = _console.Confirm("Run the connector before each scan?", defaultValue: true),
+                Ec2Region = AskOptional("AWS region (empty: the instance's region)", null),
+                Scanner = ec2Scanner,
+            };
+        }
 
-            var profile = await PickAsync("Option [bold]profile[/]", c => c.OptionProfilesAsync(cancellationToken), null, cancellationToken, "Initial Options").ConfigureAwait(false);
-            answers = answers with { OptionProfile = profile ?? "Initial Options" };
+        private async Task<InitAnswers> AskProfileAsync(InitAnswers answers, CancellationToken cancellationToken)
+        {
+            var profile = await PickAsync("Option [bold]profile[/]", c => c.OptionProfilesAsync(cancellationToken), null, "option_profile", cancellationToken, "Initial Options").ConfigureAwait(false);
+            return answers with { OptionProfile = profile ?? "Initial Options" };
+        }
 
-            // Criteria.
+        private InitAnswers AskCriteria(InitAnswers answers)
+        {
             var severity = Select("Fail on [bold]severity[/] or above", ["none", "5", "4", "3", "2", "1"], "4");
-            answers = answers with
+            return answers with
             {
-                FailOnSeverity = string.Equals(severity, "none", StringComparison.Ordinal) ? null : int.Parse(severity, CultureInfo.InvariantCulture),
-                FailOnQids = AskOptional("Fail on QIDs (e.g. 38170,38173-38175; empty for none)", ValidateQids),
-                FailOnCves = AskOptional("Fail on CVEs (e.g. CVE-2021-44228; empty for none)", ValidateCves),
-                FailOnCvss3 = AskOptional("Fail on CVSS v3 base score at or above (0.0-10.0; empty for none)", ValidateScore),
+                FailOnSeverity = string.Equals(severity, "none", StringComparison.Ordinal) ? null : SettingRules.Severity("fail_on_severity", severity),
+                FailOnQids = AskOptional("Fail on QIDs (e.g. 38170,38173-38175; empty for none)", v => Check("fail_on_qids", v)) is { } qids ? SettingRules.Qids("fail_on_qids", [qids]).Text : null,
+                FailOnCves = AskOptional("Fail on CVEs (e.g. CVE-2021-44228; empty for none)", v => Check("fail_on_cves", v)) is { } cves ? SettingRules.Cves("fail_on_cves", [cves]).Text : null,
+                FailOnCvss3 = AskOptional("Fail on CVSS v3 base score at or above (greater than 0, at most 10; empty for none)", v => Check("fail_on_cvss3", v)),
                 FailOnPci = _console.Confirm("Fail on PCI vulnerabilities?", defaultValue: false),
                 IncludePotential = _console.Confirm("Apply the criteria to potential vulnerabilities too?", defaultValue: false),
-                ExcludeQids = AskOptional("Ignore QIDs (empty for none)", ValidateQids),
-                ExcludeCves = AskOptional("Ignore CVEs (empty for none)", ValidateCves),
+                ExcludeQids = AskOptional("Ignore QIDs (empty for none)", v => Check("exclude_qids", v)) is { } excludeQids ? SettingRules.Qids("exclude_qids", [excludeQids]).Text : null,
+                ExcludeCves = AskOptional("Ignore CVEs (empty for none)", v => Check("exclude_cves", v)) is { } excludeCves ? SettingRules.Cves("exclude_cves", [excludeCves]).Text : null,
             };
+        }
 
-            // Timing and outcomes.
-            answers = answers with
-            {
-                ScanName = Ask("Scan name template", "[job_name]_build_[build_number]", null),
-                PollInterval = Ask("Poll interval (30s, 2m, or minutes like 2)", "2m", ValidateDuration),
-                Timeout = Ask("Timeout (60m, 2h, or minutes like 60*2)", "60m", ValidateDuration),
-                OnHostDown = Select("When the host is down", ["fail", "warn", "pass"], "fail"),
-            };
-            var ci = Select("Print the pipeline for", ["github", "gitlab", "azure", "jenkins", "none"], null);
+        private InitAnswers AskTiming(InitAnswers answers) => answers with
+        {
+            ScanName = Ask("Scan name template", answers.ScanName ?? ScanTitle.DefaultTemplate, v => Check("scan_name", v)),
+            PollInterval = Ask("Poll interval (30s, 2m, or minutes like 2; at least 10s)", answers.PollInterval, v => Check("poll_interval", v)),
+            Timeout = Ask("Timeout (60m, 2h, or minutes like 60*2)", answers.Timeout, v => Check("timeout", v)),
+            OnHostDown = Select("When the host is down", ["fail", "warn", "pass"], answers.OnHostDown),
+        };
 
-            try
+        /// <summary>
+        /// Reads the file about to be written exactly as <c>scan</c> will (<see cref="ScanConfiguration.BuildPlan"/>):
+        /// what it refuses (a timeout shorter than the poll interval, ...) is asked again, not written.
+        /// </summary>
+        private async Task<InitAnswers> ReviewAsync(InitAnswers answers, string path, CancellationToken cancellationToken)
+        {
+            while (true)
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                await File.WriteAllTextAsync(path, InitOutput.ToYaml(answers), cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    var layers = ConfigurationLayers.ForFileText(InitOutput.ToYaml(answers), Path.GetFileName(path), Path.GetDirectoryName(path)!);
+                    ScanConfiguration.BuildPlan(layers, CiEnvironment.Detect(context.Environment), context.Time.GetUtcNow());
+                    return answers;
+                }
+                catch (ConfigurationException e)
+                {
+                    _console.MarkupLine($"[red]scan would refuse this configuration:[/] {Markup.Escape(e.Message)}");
+                }
+
+                var section = Select("Change", ["the timing", "the target and scanner", "the option profile", "the criteria"], null);
+                answers = section switch
+                {
+                    "the timing" => AskTiming(answers),
+                    "the target and scanner" => await AskTargetAsync(answers, cancellationToken).ConfigureAwait(false),
+                    "the option profile" => await AskProfileAsync(answers, cancellationToken).ConfigureAwait(false),
+                    _ => AskCriteria(answers),
+                };
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        }
+
+        private async Task<int> WriteAsync(InitAnswers answers, string path, string file, string ci, CancellationToken cancellationToken)
+        {
+            var yaml = InitOutput.ToYaml(answers);
+            while (true)
             {
-                await context.Error.WriteLineAsync($"scangate init: --file '{file}': cannot write it ({e.Message}).").ConfigureAwait(false);
-                return ExitCodes.Usage;
+                try
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                    await File.WriteAllTextAsync(path, yaml, cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    _console.MarkupLine($"[red]Cannot write[/] {Markup.Escape(path)}: {Markup.Escape(e.Message)}");
+                    var other = AskOptional("Write it to another file (empty to give up)", null);
+                    if (other is not null)
+                    {
+                        file = other;
+                        path = Path.GetFullPath(other, context.WorkingDirectory);
+                        continue;
+                    }
+
+                    if (_console.Confirm("Discard your answers?", defaultValue: false))
+                    {
+                        await context.Error.WriteLineAsync($"scangate init: --file '{file}': cannot write it ({e.Message}).").ConfigureAwait(false);
+                        return ExitCodes.Usage;
+                    }
+                }
             }
 
             _console.MarkupLine($"[green]Wrote[/] {Markup.Escape(path)}");
-            if (!string.Equals(ci, "none", StringComparison.Ordinal))
+            var configPath = ConfigPathForPipeline(path);
+            if (string.Equals(ci, "none", StringComparison.Ordinal))
             {
-                var fragment = PipelineGenerator.Generate(new PipelineRequest
-                {
-                    Ci = PipelineCommand.Parse(ci),
-                    Arguments = InitOutput.PipelineArguments(answers, file),
-                });
-                await context.Out.WriteAsync(fragment.AsMemory(), cancellationToken).ConfigureAwait(false);
+                _console.MarkupLine($"Run the gate with: [bold]scangate scan --config {Markup.Escape(PipelineGenerator.Shell(configPath))}[/]");
+                return ExitCodes.Pass;
             }
 
+            var fragment = PipelineGenerator.Generate(new PipelineRequest
+            {
+                Ci = PipelineCommand.Parse(ci),
+                Arguments = InitOutput.PipelineArguments(configPath),
+            });
+            await context.Out.WriteAsync(fragment.AsMemory(), cancellationToken).ConfigureAwait(false);
             return ExitCodes.Pass;
+        }
+
+        // The pipeline runs from the repository root, where init normally runs: a path under it stays relative.
+        private string ConfigPathForPipeline(string path)
+        {
+            var relative = Path.GetRelativePath(context.WorkingDirectory, path);
+            return Path.IsPathRooted(relative) || relative.StartsWith("..", StringComparison.Ordinal) ? path : relative.Replace('\\', '/');
         }
 
         private async Task<IReadOnlyList<CatalogItem>?> ListAsync(Func<IQualysCatalog, Task<IReadOnlyList<CatalogItem>>> list)
@@ -225,8 +403,8 @@ internal static class InitCommand
             }
         }
 
-        /// <summary>A live list with an optional "none" entry; typed by hand when the list is unavailable.</summary>
-        private async Task<string?> PickAsync(string title, Func<IQualysCatalog, Task<IReadOnlyList<CatalogItem>>> list, string? noneLabel, CancellationToken cancellationToken, string? fallback = null)
+        /// <summary>A live list with an optional "none" entry; typed by hand (checked as <paramref name="key"/>) when the list is unavailable.</summary>
+        private async Task<string?> PickAsync(string title, Func<IQualysCatalog, Task<IReadOnlyList<CatalogItem>>> list, string? noneLabel, string key, CancellationToken cancellationToken, string? fallback = null)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var items = await ListAsync(list).ConfigureAwait(false);
@@ -238,7 +416,9 @@ internal static class InitCommand
                 }
 
                 var plain = Markup.Remove(title);
-                var typed = noneLabel is null && fallback is null ? Ask(plain, null, null) : AskOptional($"{plain} (empty: {noneLabel ?? fallback})", null);
+                var typed = noneLabel is null && fallback is null
+                    ? Ask(plain, null, v => Check(key, v))
+                    : AskOptional($"{plain} (empty: {noneLabel ?? fallback})", v => Check(key, v));
                 return typed ?? fallback;
             }
 
@@ -267,7 +447,7 @@ internal static class InitCommand
                 .UseConverter(item => Markup.Escape(item.Label))
                 .AddChoices(all));
             Echo(title, picked.Label);
-            return string.Equals(picked.Value, TypeOwn, StringComparison.Ordinal) ? Ask(Markup.Remove(title), null, null) : picked.Value;
+            return string.Equals(picked.Value, TypeOwn, StringComparison.Ordinal) ? Ask(Markup.Remove(title), null, v => Check("scanner", v)) : picked.Value;
         }
 
         private string Select(string title, IReadOnlyList<string> choices, string? preferred)
@@ -315,97 +495,6 @@ internal static class InitCommand
             var answer = _console.Prompt(prompt).Trim();
             return answer.Length == 0 ? null : answer;
         }
-    }
-
-    // ---------- validation (the plugin form's doCheck* messages, with the value) ----------
-
-    // Plain http only to loopback (the emulator), as the client allows.
-    internal static string? ValidateHttpsUrl(string value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri)
-        && (string.Equals(uri.Scheme, Uri.UriSchemeHttps, StringComparison.Ordinal) || (string.Equals(uri.Scheme, Uri.UriSchemeHttp, StringComparison.Ordinal) && uri.IsLoopback))
-            ? null
-            : $"'{value}' is not an https:// URL.";
-
-    internal static string? ValidateOptionalUrl(string value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (string.Equals(uri.Scheme, Uri.UriSchemeHttp, StringComparison.Ordinal) || string.Equals(uri.Scheme, Uri.UriSchemeHttps, StringComparison.Ordinal))
-            ? (string.IsNullOrEmpty(uri.UserInfo) ? null : "no credentials in the proxy URL here: set HTTPS_PROXY in the CI secrets instead.")
-            : $"'{value}' is not an http(s):// URL.";
-
-    internal static string? ValidateHosts(string value)
-    {
-        foreach (var part in value.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var address = part.Split('/')[0].Split('-')[0];
-            if (!System.Net.IPAddress.TryParse(address, out _))
-            {
-                return $"'{part}' is not an IPv4/IPv6 address, range or CIDR block.";
-            }
-        }
-
-        return null;
-    }
-
-    internal static string? ValidateQids(string value)
-    {
-        foreach (var part in value.Split(',', StringSplitOptions.TrimEntries))
-        {
-            var bounds = part.Split('-');
-            if (bounds.Length > 2 || bounds.Any(b => !uint.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out _))
-                || (bounds.Length == 2 && uint.Parse(bounds[0], CultureInfo.InvariantCulture) > uint.Parse(bounds[1], CultureInfo.InvariantCulture)))
-            {
-                return $"'{part}' is not a QID or a range a-b with a <= b.";
-            }
-        }
-
-        return null;
-    }
-
-    internal static string? ValidateCves(string value)
-    {
-        foreach (var part in value.Split(',', StringSplitOptions.TrimEntries))
-        {
-            var pieces = part.Split('-');
-            if (pieces.Length != 3 || !string.Equals(pieces[0], "CVE", StringComparison.OrdinalIgnoreCase) || pieces[1].Length != 4 || !pieces[1].All(char.IsAsciiDigit)
-                || pieces[2].Length < 4 || pieces[2].Length > 7 || !pieces[2].All(char.IsAsciiDigit))
-            {
-                return $"'{part}' is not a CVE id (CVE-YYYY-NNNN).";
-            }
-        }
-
-        return null;
-    }
-
-    internal static string? ValidateScore(string value) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var score) && score is >= 0 and <= 10 ? null : $"'{value}' is not a number from 0.0 to 10.0.";
-
-    internal static string? ValidateDuration(string value)
-    {
-        var text = value.Trim();
-        if (text.Split('*').All(p => p.Length > 0 && p.All(char.IsAsciiDigit)))
-        {
-            return null; // the plugin's minute expressions: 5, 60*2
-        }
-
-        var rest = text.AsSpan();
-        var any = false;
-        while (!rest.IsEmpty)
-        {
-            var digits = 0;
-            while (digits < rest.Length && char.IsAsciiDigit(rest[digits]))
-            {
-                digits++;
-            }
-
-            if (digits == 0 || digits == rest.Length || "smh".IndexOf(rest[digits]) < 0)
-            {
-                return $"'{value}' is not a duration like 30s, 2m, 1h30m or 60*2.";
-            }
-
-            rest = rest[(digits + 1)..];
-            any = true;
-        }
-
-        return any ? null : $"'{value}' is not a duration.";
     }
 
     /// <summary>The live lists from the Qualys client (the plugin form's dropdown calls, §4.2).</summary>

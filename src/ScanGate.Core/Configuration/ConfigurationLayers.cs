@@ -4,24 +4,49 @@ using YamlDotNet.RepresentationModel;
 
 namespace ScanGate.Configuration;
 
+/// <summary>The layers settings come from, highest precedence first.</summary>
+public enum SettingLayer
+{
+    Flag,
+    Environment,
+    File,
+}
+
+/// <summary>One setting as found: its values, where it came from (for messages) and in which layer.</summary>
+public sealed record Setting(string Key, IReadOnlyList<string> Values, string Source, SettingLayer Layer)
+{
+    /// <summary>The values joined with commas (one value for most keys).</summary>
+    public string Value => string.Join(',', Values);
+}
+
 /// <summary>
 /// Settings from three layers, highest first: command-line flags, environment variables, then the config file
 /// (<c>--config FILE</c>, or <c>scangate.yml</c> in the working directory when present). Keys are snake_case
 /// (<c>poll_interval</c>); the flag is <c>--poll-interval</c>, the variable <c>SCANGATE_POLL_INTERVAL</c> (Qualys
-/// connection keys also read <c>QUALYS_PLATFORM</c>, <c>QUALYS_API_URL</c>, <c>QUALYS_USERNAME</c>).
+/// connection keys also read <c>QUALYS_PLATFORM</c>, <c>QUALYS_API_URL</c>, <c>QUALYS_USERNAME</c>). Settings that
+/// exclude each other (a platform or an API URL; hosts or an EC2 instance) are one choice: the highest layer that
+/// makes it wins (<see cref="FindChoice"/>).
 /// </summary>
 public sealed class ConfigurationLayers
 {
     public const string DefaultFileName = "scangate.yml";
 
+    /// <summary>The criteria keys: the snake_case names of the criteria flags of <c>scan</c>.</summary>
+    public static readonly IReadOnlyList<string> CriteriaKeys =
+    [
+        "fail_on_severity", "fail_on_qids", "fail_on_cves", "fail_on_cvss2", "fail_on_cvss3", "fail_on_pci", "include_potential",
+        "exclude_qids", "exclude_cves", "exceptions",
+    ];
+
     /// <summary>Every key a config file may hold. Anything else is an error, never silently ignored.</summary>
-    public static readonly IReadOnlySet<string> KnownKeys = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "platform", "api_url", "username", "password_file", "proxy", "ca_cert",
-        "host", "network_id", "ec2_instance", "ec2_connector", "run_connector", "ec2_region",
-        "option_profile", "scanner", "scan_name", "poll_interval", "timeout", "on_host_down", "leave_running",
-        "output_dir", "policy",
-    };
+    public static readonly IReadOnlySet<string> KnownKeys = new HashSet<string>(
+        [
+            "platform", "api_url", "username", "password_file", "proxy", "ca_cert",
+            "host", "network_id", "ec2_instance", "ec2_connector", "run_connector", "ec2_region",
+            "option_profile", "scanner", "scan_name", "poll_interval", "timeout", "on_host_down", "leave_running",
+            "output_dir", "policy", .. CriteriaKeys,
+        ],
+        StringComparer.Ordinal);
 
     private static readonly Dictionary<string, string> QualysVariables = new(StringComparer.Ordinal)
     {
@@ -35,7 +60,14 @@ public sealed class ConfigurationLayers
     private readonly Dictionary<string, IReadOnlyList<string>> _file = new(StringComparer.Ordinal);
 
     public ConfigurationLayers(IReadOnlyDictionary<string, IReadOnlyList<string>> flags, IEnvironment environment, string workingDirectory, string? configFile)
+        : this(flags, environment, workingDirectory, configFile, loadDefaultFile: true)
     {
+    }
+
+    private ConfigurationLayers(IReadOnlyDictionary<string, IReadOnlyList<string>> flags, IEnvironment environment, string workingDirectory, string? configFile, bool loadDefaultFile)
+    {
+        ArgumentNullException.ThrowIfNull(flags);
+        ArgumentNullException.ThrowIfNull(environment);
         _flags = flags;
         _environment = environment;
         WorkingDirectory = workingDirectory;
@@ -49,7 +81,7 @@ public sealed class ConfigurationLayers
 
             LoadFile(path);
         }
-        else
+        else if (loadDefaultFile)
         {
             var path = Path.Combine(workingDirectory, DefaultFileName);
             if (File.Exists(path))
@@ -66,52 +98,64 @@ public sealed class ConfigurationLayers
 
     public IEnvironment Environment => _environment;
 
+    /// <summary>
+    /// Only a config file's text, as if it were <paramref name="fileName"/> in <paramref name="workingDirectory"/>: no
+    /// flags, no environment. <c>scangate init</c> checks the file it is about to write with it.
+    /// </summary>
+    public static ConfigurationLayers ForFileText(string text, string fileName, string workingDirectory)
+    {
+        var layers = new ConfigurationLayers(new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal), new DictionaryEnvironment(), workingDirectory, configFile: null, loadDefaultFile: false);
+        layers.LoadFile(Path.GetFullPath(fileName, workingDirectory), new StringReader(text));
+        return layers;
+    }
+
     /// <summary>The value of a key and where it came from (for error messages), or null.</summary>
     public (string Value, string Source)? Get(string key) =>
-        GetList(key) is { } list ? (string.Join(',', list.Values), list.Source) : null;
+        Find(key) is { } found ? (found.Value, found.Source) : null;
 
-    public (IReadOnlyList<string> Values, string Source)? GetList(string key)
+    public (IReadOnlyList<string> Values, string Source)? GetList(string key) =>
+        Find(key) is { } found ? (found.Values, found.Source) : null;
+
+    /// <summary>The key from its highest layer that has a value, or null.</summary>
+    public Setting? Find(string key)
     {
-        if (_flags.TryGetValue(key, out var flag) && flag.Count > 0)
+        foreach (var layer in Enum.GetValues<SettingLayer>())
         {
-            return (flag, FlagName(key));
-        }
-
-        foreach (var variable in VariablesFor(key))
-        {
-            if (_environment.GetVariable(variable) is { Length: > 0 } value)
+            if (FindIn(layer, key) is { } found)
             {
-                return ([value], variable);
+                return found;
             }
-        }
-
-        if (_file.TryGetValue(key, out var fromFile) && fromFile.Count > 0)
-        {
-            return (fromFile, $"{Path.GetFileName(ConfigFile)}: {key}");
         }
 
         return null;
     }
 
-    public bool GetBool(string key)
+    /// <summary>
+    /// One choice made by any of <paramref name="keys"/> (a platform or an API URL): the settings of the highest layer
+    /// that has any of them, so a flag's API URL replaces the file's platform. Empty when no layer has one; more than
+    /// one setting when that layer gives several (the caller says "not both").
+    /// </summary>
+    public IReadOnlyList<Setting> FindChoice(params string[] keys)
     {
-        if (Get(key) is not { } found)
+        ArgumentNullException.ThrowIfNull(keys);
+        foreach (var layer in Enum.GetValues<SettingLayer>())
         {
-            return false;
+            var found = keys.Select(key => FindIn(layer, key)).OfType<Setting>().ToList();
+            if (found.Count > 0)
+            {
+                return found;
+            }
         }
 
-        return found.Value.Trim().ToLowerInvariant() switch
-        {
-            "true" or "1" or "yes" or "on" => true,
-            "false" or "0" or "no" or "off" => false,
-            _ => throw new ConfigurationException(found.Source, found.Value, "not a boolean; use true or false."),
-        };
+        return [];
     }
+
+    public bool GetBool(string key) => Find(key) is { } found && SettingRules.Boolean(found.Source, found.Value);
 
     /// <summary>A path from the file layer is relative to the file; otherwise to the working directory.</summary>
     public string ResolvePath(string key, string value)
     {
-        var fromFile = ConfigFile is not null && Get(key) is { } found && found.Source.EndsWith(": " + key, StringComparison.Ordinal);
+        var fromFile = ConfigFile is not null && Find(key) is { Layer: SettingLayer.File };
         var baseDirectory = fromFile ? Path.GetDirectoryName(ConfigFile)! : WorkingDirectory;
         return Path.GetFullPath(value, baseDirectory);
     }
@@ -128,14 +172,42 @@ public sealed class ConfigurationLayers
         yield return "SCANGATE_" + key.ToUpperInvariant();
     }
 
+    private Setting? FindIn(SettingLayer layer, string key)
+    {
+        switch (layer)
+        {
+            case SettingLayer.Flag when _flags.TryGetValue(key, out var flag) && flag.Count > 0:
+                return new Setting(key, flag, FlagName(key), layer);
+            case SettingLayer.Environment:
+                foreach (var variable in VariablesFor(key))
+                {
+                    if (_environment.GetVariable(variable) is { Length: > 0 } value)
+                    {
+                        return new Setting(key, [value], variable, layer);
+                    }
+                }
+
+                return null;
+            case SettingLayer.File when _file.TryGetValue(key, out var fromFile) && fromFile.Count > 0:
+                return new Setting(key, fromFile, $"{Path.GetFileName(ConfigFile)}: {key}", layer);
+            default:
+                return null;
+        }
+    }
+
     private void LoadFile(string path)
+    {
+        using var reader = new StreamReader(path);
+        LoadFile(path, reader);
+    }
+
+    private void LoadFile(string path, TextReader reader)
     {
         ConfigFile = path;
         var name = Path.GetFileName(path);
         YamlStream yaml = new();
         try
         {
-            using var reader = new StreamReader(path);
             yaml.Load(reader);
         }
         catch (YamlException ex)
@@ -163,7 +235,9 @@ public sealed class ConfigurationLayers
 
             if (!KnownKeys.Contains(key))
             {
-                throw new ConfigurationException($"{name}: unknown key '{key}' (line {keyNode.Start.Line}). Known keys: {string.Join(", ", KnownKeys.Order(StringComparer.Ordinal))}.");
+                var closest = ClosestNames.Find(key, KnownKeys);
+                var hint = closest.Count > 0 ? $"; did you mean {ClosestNames.JoinAlternatives(closest)}?" : ".";
+                throw new ConfigurationException($"{name}: unknown key '{key}' (line {keyNode.Start.Line}){hint} Known keys: {string.Join(", ", KnownKeys.Order(StringComparer.Ordinal))}.");
             }
 
             _file[key] = valueNode switch

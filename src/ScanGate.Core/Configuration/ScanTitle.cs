@@ -14,11 +14,12 @@ public static partial class ScanTitle
 
     public const int MaximumLength = 256;
 
-    public static string Expand(string template, string jobName, string buildNumber, DateTimeOffset now)
+    /// <summary>Expands the template; <paramref name="field"/> names where it came from in errors.</summary>
+    public static string Expand(string template, string jobName, string buildNumber, DateTimeOffset now, string field = "--scan-name")
     {
         if (string.IsNullOrWhiteSpace(template))
         {
-            throw new ConfigurationException("--scan-name", template, "must not be empty.");
+            throw new ConfigurationException(field, template, "must not be empty.");
         }
 
         var timestamp = now.UtcDateTime.ToString("yyyy-MM-dd-HH-mm-ss", CultureInfo.InvariantCulture);
@@ -32,13 +33,13 @@ public static partial class ScanTitle
 
         if (title.Length > MaximumLength)
         {
-            throw new ConfigurationException("--scan-name", template,
+            throw new ConfigurationException(field, template,
                 $"expands to {title.Length} characters (with the appended _timestamp); the maximum is {MaximumLength}.");
         }
 
         if (title.Any(char.IsControl))
         {
-            throw new ConfigurationException("--scan-name", template, "expands to a title with control characters.");
+            throw new ConfigurationException(field, template, "expands to a title with control characters.");
         }
 
         return title;

@@ -80,8 +80,8 @@ public sealed record InitAnswers
 public static class InitOutput
 {
     /// <summary>
-    /// The config file (keys of docs/configuration.md, snake_case). Criteria are not config keys: they go into the
-    /// pipeline as flags (<see cref="PipelineArguments"/>). No credential is ever written.
+    /// The whole configuration, criteria included (keys of docs/configuration.md, snake_case), so
+    /// <c>scangate scan --config FILE</c> alone runs it. No credential is ever written.
     /// </summary>
     public static string ToYaml(InitAnswers answers)
     {
@@ -92,19 +92,11 @@ public static class InitOutput
         Key(b, "platform", answers.Platform);
         Key(b, "api_url", answers.ApiUrl);
         Key(b, "proxy", answers.Proxy);
-        if (answers.Hosts.Count > 0)
-        {
-            b.Append("host: [").Append(string.Join(", ", answers.Hosts.Select(Quote))).Append("]\n");
-        }
-
+        List(b, "host", answers.Hosts);
         Key(b, "network_id", answers.NetworkId);
         Key(b, "ec2_instance", answers.Ec2Instance);
         Key(b, "ec2_connector", answers.Ec2Connector);
-        if (answers.RunConnector)
-        {
-            b.Append("run_connector: true\n");
-        }
-
+        Switch(b, "run_connector", answers.RunConnector);
         Key(b, "ec2_region", answers.Ec2Region);
         Key(b, "option_profile", answers.OptionProfile);
         Key(b, "scanner", answers.Scanner);
@@ -112,51 +104,47 @@ public static class InitOutput
         Key(b, "poll_interval", answers.PollInterval);
         Key(b, "timeout", answers.Timeout);
         Key(b, "on_host_down", answers.OnHostDown);
+        var anyCriterion = answers.FailOnSeverity is not null || answers.FailOnPci || !string.IsNullOrWhiteSpace(answers.FailOnQids)
+            || !string.IsNullOrWhiteSpace(answers.FailOnCves) || !string.IsNullOrWhiteSpace(answers.FailOnCvss2) || !string.IsNullOrWhiteSpace(answers.FailOnCvss3);
+        b.Append(anyCriterion
+            ? "# Criteria (docs/policy.md); a flag or a SCANGATE_<KEY> variable overrides each one.\n"
+            : "# No criteria: the gate judges nothing until you add some, e.g. fail_on_severity: 4 (docs/policy.md).\n");
+        Key(b, "fail_on_severity", answers.FailOnSeverity?.ToString(CultureInfo.InvariantCulture));
+        Key(b, "fail_on_qids", answers.FailOnQids);
+        Key(b, "fail_on_cves", answers.FailOnCves);
+        Key(b, "fail_on_cvss2", answers.FailOnCvss2);
+        Key(b, "fail_on_cvss3", answers.FailOnCvss3);
+        Switch(b, "fail_on_pci", answers.FailOnPci);
+        Switch(b, "include_potential", answers.IncludePotential);
+        Key(b, "exclude_qids", answers.ExcludeQids);
+        Key(b, "exclude_cves", answers.ExcludeCves);
         return b.ToString();
     }
 
-    /// <summary>The <c>scangate pipeline</c> flags for these answers: the config file plus the criteria.</summary>
-    public static IReadOnlyList<ScanArgument> PipelineArguments(InitAnswers answers, string configPath)
-    {
-        ArgumentNullException.ThrowIfNull(answers);
-        var arguments = new List<ScanArgument> { new("--config", configPath) };
-        if (answers.FailOnSeverity is { } severity)
-        {
-            arguments.Add(new("--fail-on-severity", severity.ToString(CultureInfo.InvariantCulture)));
-        }
-
-        Add(arguments, "--fail-on-qids", answers.FailOnQids);
-        Add(arguments, "--fail-on-cves", answers.FailOnCves);
-        Add(arguments, "--fail-on-cvss2", answers.FailOnCvss2);
-        Add(arguments, "--fail-on-cvss3", answers.FailOnCvss3);
-        if (answers.FailOnPci)
-        {
-            arguments.Add(new("--fail-on-pci", null));
-        }
-
-        if (answers.IncludePotential)
-        {
-            arguments.Add(new("--include-potential", null));
-        }
-
-        Add(arguments, "--exclude-qids", answers.ExcludeQids);
-        Add(arguments, "--exclude-cves", answers.ExcludeCves);
-        return arguments;
-    }
-
-    private static void Add(List<ScanArgument> arguments, string flag, string? value)
-    {
-        if (!string.IsNullOrWhiteSpace(value))
-        {
-            arguments.Add(new(flag, value.Trim()));
-        }
-    }
+    /// <summary>The <c>scangate pipeline</c> flags for a file written by <see cref="ToYaml"/>: it holds everything.</summary>
+    public static IReadOnlyList<ScanArgument> PipelineArguments(string configPath) => [new("--config", configPath)];
 
     private static void Key(StringBuilder b, string key, string? value)
     {
         if (!string.IsNullOrWhiteSpace(value))
         {
             b.Append(key).Append(": ").Append(Quote(value.Trim())).Append('\n');
+        }
+    }
+
+    private static void List(StringBuilder b, string key, IReadOnlyList<string> values)
+    {
+        if (values.Count > 0)
+        {
+            b.Append(key).Append(": [").Append(string.Join(", ", values.Select(Quote))).Append("]\n");
+        }
+    }
+
+    private static void Switch(StringBuilder b, string key, bool value)
+    {
+        if (value)
+        {
+            b.Append(key).Append(": true\n");
         }
     }
 

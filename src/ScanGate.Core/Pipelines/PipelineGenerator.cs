@@ -66,6 +66,13 @@ public static class PipelineGenerator
     {
         ArgumentNullException.ThrowIfNull(request);
         var arguments = Normalize(request.Arguments);
+        if (Wants(arguments, "sarif") && !Has(arguments, "--sarif-target"))
+        {
+            // SARIF needs a repository file to point at: the file this fragment is saved as (GitHub code scanning
+            // shows the alerts on it), not scangate's default scangate.yml, which the repository may not have.
+            arguments = Normalize([.. arguments, new ScanArgument("--sarif-target", PipelineConventions.PipelineFile(request.Ci))]);
+        }
+
         Check("tool version", request.ToolVersion);
         if (request.ToolSource is not null)
         {
@@ -180,6 +187,7 @@ public static class PipelineGenerator
     {
         var b = new StringBuilder();
         b.Append(Header("jenkins", "//"));
+        b.Append(CultureInfo.InvariantCulture, $"// Save as {PipelineConventions.PipelineFile(CiSystem.Jenkins)} at the root of the repository.").Append(Nl);
         b.Append("// Needs: the ScanGate shared library (integrations/jenkins) registered in Jenkins as 'scangate'," + Nl);
         b.Append(CultureInfo.InvariantCulture, $"// a 'Username with password' credential '{request.JenkinsCredentialsId}' for the Qualys API user, and the .NET SDK on the agent.") .Append(Nl);
         b.Append("// The step installs the tool, passes credentials only through withCredentials, archives the results," + Nl);
@@ -269,7 +277,7 @@ public static class PipelineGenerator
     }
 
     /// <summary>POSIX shell word: bare when only safe characters, else single-quoted.</summary>
-    internal static string Shell(string value) =>
+    public static string Shell(string value) =>
         value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || "_./:,=@%+-".Contains(c, StringComparison.Ordinal)) ? value : "'" + value.Replace("'", "'\"'\"'", StringComparison.Ordinal) + "'";
 
     /// <summary>YAML single-quoted scalar.</summary>
@@ -280,7 +288,7 @@ public static class PipelineGenerator
         var output = OutputDir(arguments);
         var b = new StringBuilder();
         b.Append(Header("github", "#"));
-        b.Append("# Save as .github/workflows/qualys-scan.yml. Repository secrets: QUALYS_USERNAME, QUALYS_PASSWORD." + Nl);
+        b.Append(CultureInfo.InvariantCulture, $"# Save as {PipelineConventions.PipelineFile(CiSystem.GitHub)}. Repository secrets: QUALYS_USERNAME, QUALYS_PASSWORD.").Append(Nl);
         b.Append(ProxyNote(arguments, "#", "secret"));
         b.Append("name: Qualys scan" + Nl);
         b.Append("on:" + Nl + "  push:" + Nl + "    branches: [main]" + Nl + "  workflow_dispatch: {}" + Nl);
@@ -325,7 +333,7 @@ public static class PipelineGenerator
         var output = OutputDir(arguments);
         var b = new StringBuilder();
         b.Append(Header("gitlab", "#"));
-        b.Append("# Add to .gitlab-ci.yml. CI/CD variables (masked, protected): QUALYS_USERNAME, QUALYS_PASSWORD;" + Nl);
+        b.Append(CultureInfo.InvariantCulture, $"# Add to {PipelineConventions.PipelineFile(CiSystem.GitLab)}.").Append(" CI/CD variables (masked, protected): QUALYS_USERNAME, QUALYS_PASSWORD;" + Nl);
         b.Append("# GitLab passes them to the job as environment variables." + Nl);
         b.Append(ProxyNote(arguments, "#", "masked CI/CD variable"));
         b.Append("qualys-scan:" + Nl);
@@ -353,7 +361,7 @@ public static class PipelineGenerator
         var output = OutputDir(arguments);
         var b = new StringBuilder();
         b.Append(Header("azure", "#"));
-        b.Append("# azure-pipelines.yml. Secret pipeline variables (or a variable group): QUALYS_USERNAME, QUALYS_PASSWORD;" + Nl);
+        b.Append(CultureInfo.InvariantCulture, $"# {PipelineConventions.PipelineFile(CiSystem.Azure)}.").Append(" Secret pipeline variables (or a variable group): QUALYS_USERNAME, QUALYS_PASSWORD;" + Nl);
         b.Append("# secrets reach scripts only through env." + Nl);
         b.Append(ProxyNote(arguments, "#", "secret variable mapped in env"));
         b.Append("trigger:" + Nl + "  - main" + Nl);

@@ -60,6 +60,7 @@ public static class ScanFlags
         new("--leave-running", "leaveRunning", ScanFlagKind.Switch, "do not cancel the scan on timeout"),
         new("--output-dir", "outputDir", ScanFlagKind.Value, "directory for the result and reports"),
         new("--report", "reports", ScanFlagKind.Value, "reports to write: html,junit,sarif,markdown,json"),
+        new("--sarif-target", "sarifTarget", ScanFlagKind.Value, "repository file SARIF results point at (default: the pipeline file)"),
         new("--webhook", "webhook", ScanFlagKind.Value, "URL that receives the result"),
     ];
 
@@ -97,4 +98,16 @@ public static class PipelineConventions
     public const string SarifGlob = "*.sarif";
     public const string MarkdownGlob = "*.md";
     public const string HtmlReport = "scangate-report.html";
+
+    /// <summary>
+    /// Where each generated fragment is saved: the file SARIF results point at (<c>--sarif-target</c>), since host
+    /// findings have no source file and it is the one file of the gate the repository surely has.
+    /// </summary>
+    public static string PipelineFile(CiSystem ci) => ci switch
+    {
+        CiSystem.GitHub => ".github/workflows/qualys-scan.yml",
+        CiSystem.GitLab => ".gitlab-ci.yml",
+        CiSystem.Azure => "azure-pipelines.yml",
+        _ => "Jenkinsfile",
+    };
 }

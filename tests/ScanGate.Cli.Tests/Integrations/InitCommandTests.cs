@@ -1,3 +1,6 @@
+// Test code compares ASCII literals; == on string is ordinal already.
+#pragma warning disable MA0006, MA0002
+
 using System.CommandLine;
 using ScanGate.Cli.Commands;
 using ScanGate.Pipelines;
@@ -11,12 +14,17 @@ public sealed class InitCommandTests
     {
         public Exception? ConnectionFailure { get; init; }
 
+        /// <summary>How many connection tests fail (with <see cref="ConnectionFailure"/>) before one succeeds; null: all.</summary>
+        public int? FailuresBeforeSuccess { get; init; }
+
         public List<string> Calls { get; } = [];
 
         public Task TestConnectionAsync(CancellationToken cancellationToken)
         {
             Calls.Add("test");
-            return ConnectionFailure is null ? Task.CompletedTask : Task.FromException(ConnectionFailure);
+            var failures = Calls.Count(c => c == "test");
+            var fails = ConnectionFailure is not null && (FailuresBeforeSuccess is null || failures <= FailuresBeforeSuccess);
+            return fails ? Task.FromException(ConnectionFailure!) : Task.CompletedTask;
         }
 
         public Task<IReadOnlyList<CatalogItem>> NetworksAsync(CancellationToken cancellationToken)
@@ -59,6 +67,7 @@ public sealed class InitCommandTests
     {
         var host = new CliTestHost();
         host.Console.Interactive();
+        host.Console.Profile.Width = 400; // messages on one line, as the assertions read them
         host.Environment["QUALYS_USERNAME"] = "acme_api";
         host.Environment["QUALYS_PASSWORD"] = "Secret-Pa55";
         host.Environment["QUALYS_PLATFORM"] = "EU2";
@@ -127,22 +136,16 @@ public sealed class InitCommandTests
             $"# scangate.yml, written by scangate init {ToolInfo.Version}\n"
             + "# Credentials are not stored here: set QUALYS_USERNAME and QUALYS_PASSWORD in the environment (CI secrets).\n"
             + "platform: 'EU2'\nhost: ['10.0.0.5', '10.0.1.0/28']\nnetwork_id: '1234'\noption_profile: 'PCI Profile'\n"
-            + "scanner: 'scanner-a'\nscan_name: '[job_name]_build_[build_number]'\npoll_interval: '30s'\ntimeout: '60*2'\non_host_down: 'fail'\n");
+            + "scanner: 'scanner-a'\nscan_name: '[job_name]_build_[build_number]'\npoll_interval: '30s'\ntimeout: '60*2'\non_host_down: 'fail'\n"
+            + "# Criteria (docs/policy.md); a flag or a SCANGATE_<KEY> variable overrides each one.\n"
+            + "fail_on_severity: '4'\nfail_on_qids: '38170,38173-38175'\nfail_on_cvss3: '9.0'\nfail_on_pci: true\nexclude_qids: '105943'\n");
         yaml.ShouldNotContain("Secret-Pa55");
-        console.Output.ShouldContain("'bad-host' is not an IPv4/IPv6 address");
-        console.Output.ShouldContain("'11' is not a number from 0.0 to 10.0");
+        console.Output.ShouldContain("host 'bad-host': 'bad' is not an IPv4 address");
+        console.Output.ShouldContain("fail_on_cvss3: 11 is outside (0, 10]");
         console.Output.ShouldContain("Test connection: OK.");
         console.Output.ShouldNotContain("Secret-Pa55");
         var pipeline = host.Out.ToString();
-        pipeline.ShouldBe(PipelineGenerator.Generate(new PipelineRequest
-        {
-            Ci = CiSystem.GitHub,
-            Arguments =
-            [
-                new("--config", "scangate.yml"), new("--fail-on-severity", "4"), new("--fail-on-qids", "38170,38173-38175"),
-                new("--fail-on-cvss3", "9.0"), new("--fail-on-pci", null), new("--exclude-qids", "105943"),
-            ],
-        }));
+        pipeline.ShouldBe(PipelineGenerator.Generate(new PipelineRequest { Ci = CiSystem.GitHub, Arguments = [new("--config", "scangate.yml")] }));
     }
 
     [Fact]
@@ -151,13 +154,15 @@ public sealed class InitCommandTests
         var host = InteractiveHost();
         Enter(host.Console);                                  // platform
         host.Console.Input.PushTextWithEnter(string.Empty);  // proxy
-        host.Console.Input.PushTextWithEnter("n");           // continue without lists?
+        Enter(host.Console, downs: 3);                        // what now? Quit
+        host.Console.Input.PushTextWithEnter("y");           // quit and discard the answers? yes
 
         var exitCode = await RunInit(host, new FakeCatalog { ConnectionFailure = new InvalidOperationException("Bad Login (2000)") });
 
         exitCode.ShouldBe(ExitCodes.ApiError);
         host.Console.Output.ShouldContain("Test connection failed:");
         host.Console.Output.ShouldContain("Bad Login (2000)");
+        host.Console.Output.ShouldContain(InitCommand.RetryCredentials);
         File.Exists(Path.Combine(host.WorkingDirectory, "scangate.yml")).ShouldBeFalse();
     }
 
@@ -166,6 +171,7 @@ public sealed class InitCommandTests
     {
         var host = new CliTestHost();
         host.Console.Interactive();
+        host.Console.Profile.Width = 400;
         var console = host.Console;
         var catalog = new FakeCatalog { ConnectionFailure = new HttpRequestException("connection refused") };
         var connections = new List<InitCommand.InitConnection>();
@@ -175,9 +181,10 @@ public sealed class InitCommandTests
         console.Input.PushTextWithEnter("http://proxy.corp.example:3128");
         console.Input.PushTextWithEnter("typed_user");
         console.Input.PushTextWithEnter("typed-secret");
-        console.Input.PushTextWithEnter("y");                // continue without live lists
+        Enter(console, downs: 2);                            // what now? continue without live lists
         Enter(console, downs: 1);                            // target: AWS EC2 instance
-        console.Input.PushTextWithEnter("i-0abc123");
+        console.Input.PushTextWithEnter("i-0abc123");        // refused, as scan refuses it
+        console.Input.PushTextWithEnter("i-0abc1234");
         console.Input.PushTextWithEnter("aws-prod");         // connector typed
         Enter(console, downs: 1);                            // scanner: (type a name)
         console.Input.PushTextWithEnter("ec2-scanner");
@@ -206,16 +213,207 @@ public sealed class InitCommandTests
         exitCode.ShouldBe(ExitCodes.Pass, host.Error.ToString());
         connections.ShouldHaveSingleItem().ShouldBe(new InitCommand.InitConnection(null, "https://qualysapi.private.example", "typed_user", "typed-secret", "http://proxy.corp.example:3128"));
         catalog.Calls.ShouldBe(["test"]);
-        console.Output.ShouldContain("'http://insecure.example' is not an https:// URL.");
-        console.Output.ShouldContain("'2x' is not a duration");
+        console.Output.ShouldContain("api_url 'http://insecure.example': must be https");
+        console.Output.ShouldContain("ec2_instance 'i-0abc123': not an EC2 instance id");
+        console.Output.ShouldContain("timeout '2x': not a duration");
+        console.Output.ShouldContain("Run the gate with: scangate scan --config ci/qualys.yml");
         host.Out.ToString().ShouldBeEmpty();
         var yaml = await File.ReadAllTextAsync(Path.Combine(host.WorkingDirectory, "ci", "qualys.yml"), TestContext.Current.CancellationToken);
         yaml.ShouldEndWith(
-            "api_url: 'https://qualysapi.private.example'\nproxy: 'http://proxy.corp.example:3128'\nec2_instance: 'i-0abc123'\n"
+            "api_url: 'https://qualysapi.private.example'\nproxy: 'http://proxy.corp.example:3128'\nec2_instance: 'i-0abc1234'\n"
             + "ec2_connector: 'aws-prod'\nrun_connector: true\noption_profile: 'Initial Options'\nscanner: 'ec2-scanner'\n"
-            + "scan_name: 'nightly'\npoll_interval: '2m'\ntimeout: '1h30m'\non_host_down: 'warn'\n");
+            + "scan_name: 'nightly'\npoll_interval: '2m'\ntimeout: '1h30m'\non_host_down: 'warn'\n"
+            + "# No criteria: the gate judges nothing until you add some, e.g. fail_on_severity: 4 (docs/policy.md).\n");
         yaml.ShouldNotContain("typed-secret");
         yaml.ShouldNotContain("typed_user");
+    }
+
+    [Fact]
+    public async Task Init_TestConnectionFails_ReEnteredCredentialsAreTestedAgainAndTheAnswersKept()
+    {
+        var host = InteractiveHost();
+        var console = host.Console;
+        var catalog = new FakeCatalog { ConnectionFailure = new InvalidOperationException("Bad Login (2000)"), FailuresBeforeSuccess = 1 };
+        var connections = new List<InitCommand.InitConnection>();
+        Enter(console);                                   // platform EU2
+        console.Input.PushTextWithEnter(string.Empty);   // no proxy
+        Enter(console);                                   // what now? re-enter the credentials
+        console.Input.PushTextWithEnter("acme_api2");
+        console.Input.PushTextWithEnter("Right-Pa55");
+        AnswerHostScan(console);
+        Enter(console, downs: 4);                         // CI: none
+
+        var exitCode = await RunInit(host, catalog, connections);
+
+        exitCode.ShouldBe(ExitCodes.Pass, host.Error.ToString());
+        connections.Select(c => (c.Platform, c.Username, c.Password)).ShouldBe([("EU2", "acme_api", "Secret-Pa55"), ("EU2", "acme_api2", "Right-Pa55")]);
+        catalog.Calls.ShouldBe(["test", "test", "networks", "scanners:", "profiles"]);
+        console.Output.ShouldContain("Test connection: OK.");
+        var yaml = await File.ReadAllTextAsync(Path.Combine(host.WorkingDirectory, "scangate.yml"), TestContext.Current.CancellationToken);
+        yaml.ShouldContain("platform: 'EU2'\n");
+        yaml.ShouldNotContain("Right-Pa55");
+        yaml.ShouldNotContain("acme_api2");
+    }
+
+    [Fact]
+    public async Task Init_TestConnectionFails_AnotherPlatformIsTestedAndWritten()
+    {
+        var host = InteractiveHost();
+        var console = host.Console;
+        var catalog = new FakeCatalog { ConnectionFailure = new InvalidOperationException("Bad Login (2000)"), FailuresBeforeSuccess = 1 };
+        var connections = new List<InitCommand.InitConnection>();
+        Enter(console);                                   // platform EU2
+        console.Input.PushTextWithEnter(string.Empty);   // no proxy
+        Enter(console, downs: 1);                         // what now? another platform
+        Enter(console, downs: 1);                         // EU2 is listed first, then US1
+        console.Input.PushTextWithEnter(string.Empty);   // no proxy
+        AnswerHostScan(console);
+        Enter(console, downs: 4);                         // CI: none
+
+        var exitCode = await RunInit(host, catalog, connections);
+
+        exitCode.ShouldBe(ExitCodes.Pass, host.Error.ToString());
+        connections.Select(c => c.Platform).ShouldBe(["EU2", "US1"]);
+        connections[1].Username.ShouldBe("acme_api", "the credentials stay");
+        (await File.ReadAllTextAsync(Path.Combine(host.WorkingDirectory, "scangate.yml"), TestContext.Current.CancellationToken)).ShouldContain("platform: 'US1'\n");
+    }
+
+    [Fact]
+    public async Task Init_QuitAfterAFailedTest_AsksBeforeDiscardingTheAnswers()
+    {
+        var host = InteractiveHost();
+        var console = host.Console;
+        Enter(console);                                   // platform EU2
+        console.Input.PushTextWithEnter(string.Empty);   // no proxy
+        Enter(console, downs: 3);                         // what now? Quit
+        console.Input.PushTextWithEnter("n");            // discard the answers? no
+        Enter(console, downs: 2);                         // continue without live lists
+        Enter(console);                                   // Host(s)
+        console.Input.PushTextWithEnter("192.0.2.10");   // hosts
+        console.Input.PushTextWithEnter(string.Empty);   // network: default
+        Enter(console);                                   // scanner: External
+        console.Input.PushTextWithEnter(string.Empty);   // option profile: Initial Options
+        AnswerCriteriaAndTiming(console);
+        Enter(console, downs: 4);                         // CI: none
+
+        var exitCode = await RunInit(host, new FakeCatalog { ConnectionFailure = new InvalidOperationException("Bad Login (2000)") });
+
+        exitCode.ShouldBe(ExitCodes.Pass, host.Error.ToString() + console.Output);
+        console.Output.ShouldContain("Quit and discard your answers?");
+        File.Exists(Path.Combine(host.WorkingDirectory, "scangate.yml")).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Init_RefusesWhatScanRefuses_AFiveSecondPollIntervalAndCvssZero()
+    {
+        var host = InteractiveHost();
+        var console = host.Console;
+        Enter(console);                                   // platform
+        Type(console, string.Empty);                      // proxy
+        AnswerTarget(console);
+        Enter(console);                                   // severity 4
+        // QIDs, CVEs, CVSS 0 (refused) then 9, PCI, potential, exclusions, scan name, poll 5s (refused) then 1H, timeout
+        Type(console, string.Empty, string.Empty, "0", "9", "n", "n", string.Empty, string.Empty, string.Empty, "5s", "1H", "2h");
+        Enter(console);                                   // host down: fail
+        Enter(console, downs: 4);                         // CI: none
+
+        var exitCode = await RunInit(host, new FakeCatalog());
+
+        exitCode.ShouldBe(ExitCodes.Pass, host.Error.ToString());
+        console.Output.ShouldContain("fail_on_cvss3: 0 is outside (0, 10]; a CVSS threshold must be greater than 0 and at most 10.");
+        console.Output.ShouldContain("poll_interval '5s': below the minimum of 10 s");
+        var yaml = await File.ReadAllTextAsync(Path.Combine(host.WorkingDirectory, "scangate.yml"), TestContext.Current.CancellationToken);
+        yaml.ShouldContain("poll_interval: '1H'\ntimeout: '2h'\n");
+        yaml.ShouldContain("fail_on_cvss3: '9'\n");
+    }
+
+    [Fact]
+    public async Task Init_TimeoutShorterThanThePollInterval_IsAskedAgainNotWritten()
+    {
+        var host = InteractiveHost();
+        var console = host.Console;
+        Enter(console);                                   // platform
+        Type(console, string.Empty);                      // proxy
+        AnswerTarget(console);
+        Enter(console);                                   // severity 4
+        // QIDs, CVEs, CVSS, PCI, potential, exclusions, scan name, poll 10m, timeout 5m: shorter, refused by scan's check
+        Type(console, string.Empty, string.Empty, string.Empty, "n", "n", string.Empty, string.Empty, string.Empty, "10m", "5m");
+        Enter(console);                                   // host down
+        Enter(console);                                   // change: the timing
+        Type(console, string.Empty, string.Empty, "30m"); // scan name and poll kept, timeout 30m
+        Enter(console);                                   // host down kept
+        Enter(console, downs: 4);                         // CI: none
+
+        var exitCode = await RunInit(host, new FakeCatalog());
+
+        exitCode.ShouldBe(ExitCodes.Pass, host.Error.ToString());
+        console.Output.ShouldContain("scan would refuse this configuration: scangate.yml: timeout '5m': shorter than the poll interval (10m).");
+        var yaml = await File.ReadAllTextAsync(Path.Combine(host.WorkingDirectory, "scangate.yml"), TestContext.Current.CancellationToken);
+        yaml.ShouldContain("poll_interval: '10m'\ntimeout: '30m'\n");
+    }
+
+    [Fact]
+    public async Task Init_FileCannotBeWritten_OffersAnotherFileInsteadOfLosingTheAnswers()
+    {
+        var host = InteractiveHost();
+        var console = host.Console;
+        await File.WriteAllTextAsync(Path.Combine(host.WorkingDirectory, "blocker"), "a file, not a directory", TestContext.Current.CancellationToken);
+        Enter(console);                                   // platform
+        console.Input.PushTextWithEnter(string.Empty);   // proxy
+        AnswerHostScan(console);
+        Enter(console, downs: 4);                         // CI: none
+        console.Input.PushTextWithEnter("qualys.yml");   // write it to another file
+
+        var exitCode = await RunInit(host, new FakeCatalog(), null, "--file", "blocker/scangate.yml");
+
+        exitCode.ShouldBe(ExitCodes.Pass, host.Error.ToString());
+        console.Output.ShouldContain("Cannot write");
+        (await File.ReadAllTextAsync(Path.Combine(host.WorkingDirectory, "qualys.yml"), TestContext.Current.CancellationToken)).ShouldContain("host: ['192.0.2.10']\n");
+        console.Output.ShouldContain("Run the gate with: scangate scan --config qualys.yml");
+    }
+
+    /// <summary>Hosts 192.0.2.10 with the live lists' first entries, then <see cref="AnswerCriteriaAndTiming"/>.</summary>
+    private static void AnswerHostScan(TestConsole console)
+    {
+        AnswerTarget(console);
+        AnswerCriteriaAndTiming(console);
+    }
+
+    /// <summary>Hosts 192.0.2.10, the default network, External, the first option profile.</summary>
+    private static void AnswerTarget(TestConsole console)
+    {
+        Enter(console);                                   // Host(s)
+        Type(console, "192.0.2.10");
+        Enter(console);                                   // network: default
+        Enter(console);                                   // scanner: External
+        Enter(console);                                   // option profile
+    }
+
+    private static void Type(TestConsole console, params string[] lines)
+    {
+        foreach (var line in lines)
+        {
+            console.Input.PushTextWithEnter(line);
+        }
+    }
+
+    /// <summary>Severity 4, no other criteria, default timing, host down fail.</summary>
+    private static void AnswerCriteriaAndTiming(TestConsole console)
+    {
+        Enter(console);                                   // severity 4
+        for (var i = 0; i < 3; i++)
+        {
+            console.Input.PushTextWithEnter(string.Empty);
+        }
+
+        console.Input.PushTextWithEnter("n");
+        console.Input.PushTextWithEnter("n");
+        for (var i = 0; i < 5; i++)
+        {
+            console.Input.PushTextWithEnter(string.Empty); // exclusions, scan name, poll, timeout
+        }
+
+        Enter(console);                                   // host down: fail
     }
 
     [Fact]
@@ -231,30 +429,4 @@ public sealed class InitCommandTests
         exitCode.ShouldBe(ExitCodes.Usage);
         (await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken)).ShouldBe("platform: US1\n");
     }
-
-    [Theory]
-    [InlineData("30s", true)]
-    [InlineData("1h30m", true)]
-    [InlineData("60*2", true)]
-    [InlineData("5", true)]
-    [InlineData("60 * 2", false)]
-    [InlineData("1.5", false)]
-    [InlineData("m", false)]
-    [InlineData("10x", false)]
-    public void ValidateDuration_AcceptsScanDurationsOnly(string value, bool valid) =>
-        (InitCommand.ValidateDuration(value) is null).ShouldBe(valid);
-
-    [Theory]
-    [InlineData("CVE-2021-44228,cve-2020-0001", true)]
-    [InlineData("CVE-21-1", false)]
-    [InlineData("38170,38173-38175", false)]
-    public void ValidateCves_NamesTheBadItem(string value, bool valid) =>
-        (InitCommand.ValidateCves(value) is null).ShouldBe(valid);
-
-    [Theory]
-    [InlineData("38170, 38173-38175", true)]
-    [InlineData("5-3", false)]
-    [InlineData("CVE-2021-44228", false)]
-    public void ValidateQids_AcceptsNumbersAndRanges(string value, bool valid) =>
-        (InitCommand.ValidateQids(value) is null).ShouldBe(valid);
 }

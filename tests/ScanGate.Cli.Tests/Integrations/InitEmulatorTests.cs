@@ -86,8 +86,10 @@ public sealed class InitEmulatorTests
         yaml.ShouldContain("scanner: 'all-in-network'\n");
         yaml.ShouldContain("option_profile: 'Full Audit'\n");
         yaml.ShouldNotContain("demo'");
+        yaml.ShouldContain("fail_on_severity: '4'\n");
         host.Out.ToString().ShouldContain("qualysVulnerabilityAnalyzer(");
-        host.Out.ToString().ShouldContain("failOnSeverity: '4',");
+        host.Out.ToString().ShouldContain("config: 'scangate.yml',");
+        host.Out.ToString().ShouldNotContain("failOnSeverity", customMessage: "the criteria are in the file the pipeline uses");
     }
 
     [Fact]
@@ -130,7 +132,8 @@ public sealed class InitEmulatorTests
         host.Console.Output.ShouldContain("demo-aws (FINISHED_SUCCESS)");
         var yaml = await File.ReadAllTextAsync(Path.Combine(host.WorkingDirectory, "scangate.yml"), TestContext.Current.CancellationToken);
         yaml.ShouldContain("ec2_instance: 'i-0123456789abcdef0'\nec2_connector: 'demo-aws'\nrun_connector: true\noption_profile: 'Initial Options'\nscanner: 'External'\n");
-        host.Out.ToString().ShouldContain("--fail-on-pci");
+        yaml.ShouldContain("fail_on_pci: true\n");
+        host.Out.ToString().ShouldContain("--config scangate.yml");
         host.Out.ToString().ShouldContain("allow_failure:");
     }
 
@@ -145,7 +148,8 @@ public sealed class InitEmulatorTests
         Enter(host, downs: InitCommand.Platforms.Length);
         host.Console.Input.PushTextWithEnter(emulator.BaseUrl.ToString().TrimEnd('/'));
         host.Console.Input.PushTextWithEnter(string.Empty);
-        host.Console.Input.PushTextWithEnter("n");
+        Enter(host, downs: 3);                                      // what now? Quit
+        host.Console.Input.PushTextWithEnter("y");                 // and discard the answers
 
         var exitCode = await RunInit(host);
 

@@ -3,6 +3,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using ScanGate.Configuration;
 using ScanGate.Pipelines;
 using YamlDotNet.RepresentationModel;
 
@@ -89,6 +90,42 @@ public sealed class TemplateTests
     }
 
     [Fact]
+    public async Task GitHubAction_NoSarifTarget_PointsTheAlertsAtTheCallingWorkflow()
+    {
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["SG_HOST"] = "10.0.0.1", ["GITHUB_WORKFLOW_REF"] = "acme/app/.github/workflows/gate.yml@refs/heads/main",
+        };
+
+        var run = await RunScript(Scalar(GitHubGateStep(), "run")!, "SG_", variables, exitCode: 0);
+
+        run.Arguments.ShouldContain("--sarif-target");
+        run.Arguments[run.Arguments.IndexOf("--sarif-target") + 1].ShouldBe(".github/workflows/gate.yml");
+    }
+
+    [Theory]
+    [InlineData("ci/gitlab.yml", "ci/gitlab.yml")]
+    [InlineData("", ".gitlab-ci.yml")]
+    public async Task GitLabTemplate_NoSarifTarget_PointsSarifAtThePipelineFile(string configPath, string expected)
+    {
+        var job = Map(Load("integrations/gitlab/scangate.gitlab-ci.yml"), ".scangate");
+        var script = ((YamlSequenceNode)Node(job, "script")).Children.Select(c => ((YamlScalarNode)c).Value!).Single(s => s.Contains("args=(scan)", StringComparison.Ordinal));
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal) { ["SCANGATE_HOST"] = "10.0.0.1", ["CI_CONFIG_PATH"] = configPath };
+
+        var run = await RunScript(script, "SCANGATE_", variables, exitCode: 0);
+
+        run.Arguments[run.Arguments.IndexOf("--sarif-target") + 1].ShouldBe(expected);
+    }
+
+    [Fact]
+    public void AzureTemplate_SarifTarget_DefaultsToThePipelineFile()
+    {
+        var parameters = ((YamlSequenceNode)Node(Load("integrations/azure/scangate.azure-pipelines.yml"), "parameters")).Children;
+
+        Scalar(parameters.Single(p => Scalar(p, "name") == "sarifTarget"), "default").ShouldBe(PipelineConventions.PipelineFile(CiSystem.Azure));
+    }
+
+    [Fact]
     public void GitLabTemplate_Variables_CoverEveryScanFlag_AndPublishReports()
     {
         var job = Map(Load("integrations/gitlab/scangate.gitlab-ci.yml"), ".scangate");
@@ -102,6 +139,23 @@ public sealed class TemplateTests
         Scalar(job, "artifacts", "when").ShouldBe("always");
         Scalar(job, "artifacts", "reports", "junit").ShouldBe("$SCANGATE_OUTPUT_DIR/*junit*.xml");
         ((YamlSequenceNode)Node(job, "allow_failure", "exit_codes")).Children.Select(c => c.ToString()).ShouldBe(["10"]);
+    }
+
+    [Fact]
+    public void GitLabTemplate_Defaults_NeverOverrideTheConfigFile()
+    {
+        // scangate reads SCANGATE_<KEY> itself, and a variable outranks scangate.yml: a default of 'false' for
+        // SCANGATE_INCLUDE_POTENTIAL or SCANGATE_RUN_CONNECTOR would silently override the file's true.
+        // output_dir is the exception: the artifacts paths need the variable, and the script passes it as a flag.
+        var variables = Map(Map(Load("integrations/gitlab/scangate.gitlab-ci.yml"), ".scangate"), "variables");
+
+        foreach (var key in ConfigurationLayers.KnownKeys.Where(k => k != "output_dir"))
+        {
+            if (Scalar(variables, "SCANGATE_" + key.ToUpperInvariant()) is { } value)
+            {
+                value.ShouldBeEmpty($"SCANGATE_{key.ToUpperInvariant()} has a default that would outrank scangate.yml");
+            }
+        }
     }
 
     [Fact]
@@ -162,7 +216,7 @@ public sealed class TemplateTests
         "--poll-interval", "30s", "--timeout", "60*2", "--fail-on-severity", "4", "--fail-on-qids", "1,2-3", "--fail-on-cves", "CVE-2021-44228",
         "--fail-on-cvss2", "9", "--fail-on-cvss3", "9.8", "--fail-on-pci", "--include-potential", "--exclude-qids", "5", "--exclude-cves", "CVE-2020-0001",
         "--exceptions", "ex.yml", "--policy", "policy.yml", "--on-host-down", "warn", "--leave-running", "--output-dir", "out",
-        "--report", "junit,sarif", "--webhook", "https://hook.example", "--warn-exit-code", "10",
+        "--report", "junit,sarif", "--sarif-target", "ci/qualys.yml", "--webhook", "https://hook.example", "--warn-exit-code", "10",
     ];
 
     private static Dictionary<string, string> AllInputs(string prefix, string booleanStyle = "true")
@@ -176,7 +230,8 @@ public sealed class TemplateTests
             ["FAIL_ON_SEVERITY"] = "4", ["FAIL_ON_QIDS"] = "1,2-3", ["FAIL_ON_CVES"] = "CVE-2021-44228", ["FAIL_ON_CVSS2"] = "9",
             ["FAIL_ON_CVSS3"] = "9.8", ["FAIL_ON_PCI"] = booleanStyle, ["INCLUDE_POTENTIAL"] = booleanStyle, ["EXCLUDE_QIDS"] = "5",
             ["EXCLUDE_CVES"] = "CVE-2020-0001", ["EXCEPTIONS"] = "ex.yml", ["POLICY"] = "policy.yml", ["ON_HOST_DOWN"] = "warn",
-            ["LEAVE_RUNNING"] = booleanStyle, ["OUTPUT_DIR"] = "out", ["REPORT"] = "junit,sarif", ["WEBHOOK"] = "https://hook.example",
+            ["LEAVE_RUNNING"] = booleanStyle, ["OUTPUT_DIR"] = "out", ["REPORT"] = "junit,sarif", ["SARIF_TARGET"] = "ci/qualys.yml",
+            ["WEBHOOK"] = "https://hook.example",
         };
         return values.ToDictionary(kv => prefix + kv.Key, kv => kv.Value, StringComparer.Ordinal);
     }

@@ -80,7 +80,7 @@ public sealed class ScanConfigurationTests : IDisposable
     }
 
     [Theory]
-    [InlineData("platform: US1\nfail_on_severity: 4\n", "unknown key 'fail_on_severity'")]
+    [InlineData("platform: US1\nfail_by_sev: 4\n", "unknown key 'fail_by_sev'")]
     [InlineData("password: hunter2\n", "never goes in a config file")]
     [InlineData("- a\n- b\n", "must be a mapping")]
     [InlineData("host: {a: 1}\n", "must be a value or a list")]

@@ -156,6 +156,25 @@ public sealed class PipelineGeneratorTests
         }
     }
 
+    [Theory]
+    [InlineData(CiSystem.GitHub, "--sarif-target .github/workflows/qualys-scan.yml")]
+    [InlineData(CiSystem.GitLab, "--sarif-target .gitlab-ci.yml")]
+    [InlineData(CiSystem.Azure, "--sarif-target azure-pipelines.yml")]
+    [InlineData(CiSystem.Jenkins, "sarifTarget: 'Jenkinsfile'")]
+    public void Generate_SarifReport_PointsItAtTheFileTheFragmentIsSavedAs(CiSystem ci, string expected)
+    {
+        // Not scangate's default scangate.yml: a repository set up with `scangate pipeline` has no such file, and
+        // GitHub code scanning would show the alerts on a file that does not exist.
+        var text = PipelineGenerator.Generate(new PipelineRequest { Ci = ci, Arguments = [new("--host", "10.0.0.5")] });
+
+        text.ShouldContain(expected);
+        text.ShouldContain(PipelineConventions.PipelineFile(ci));
+        PipelineGenerator.Generate(new PipelineRequest { Ci = ci, Arguments = [new("--host", "10.0.0.5"), new("--report", "junit")] })
+            .ShouldNotContain("arif", customMessage: "no SARIF report, no SARIF target");
+        PipelineGenerator.Generate(new PipelineRequest { Ci = ci, Arguments = [new("--host", "10.0.0.5"), new("--sarif-target", "ci/scangate.yml")] })
+            .ShouldNotContain(PipelineConventions.PipelineFile(ci) + (ci == CiSystem.Jenkins ? "'" : "\n"), customMessage: "a given target is kept");
+    }
+
     [Fact]
     public void Generate_WithProxy_ExplainsWhereProxyCredentialsGo()
     {
