@@ -39,7 +39,8 @@ internal static class ScanCommand
             settings = options.BuildSettings(parseResult, context);
             EnsureWritable(settings.Request.OutputDirectory);
             // The policy is checked before anything is launched: a typo never costs a scan.
-            var policy = ScanServices.BuildPolicy(context, options.Policy, parseResult, settings.PolicyFile);
+            var policy = ScanServices.BuildPolicy(context, options.Policy, parseResult, settings.PolicyFile,
+                given => settings.Criteria with { WarnExitCode = given.WarnExitCode });
             judge = new PolicyScanJudge(policy, context.Time);
 
             // --warn-exit-code applies to every warn, the one --on-host-down warn gives included.
@@ -199,7 +200,12 @@ internal sealed class ScanCliOptions
         QualysCliOptions.Put(flags, "on_host_down", parseResult.GetValue(OnHostDown));
         QualysCliOptions.Put(flags, "leave_running", parseResult, LeaveRunning);
         QualysCliOptions.Put(flags, "output_dir", parseResult.GetValue(OutputDir));
-        QualysCliOptions.Put(flags, "policy", parseResult.GetValue(Policy.Policy));
+        // The criteria flags join the layers, so scangate.yml and SCANGATE_* criteria count like every other setting.
+        foreach (var (key, values) in ScanConfiguration.CriteriaFlags(Policy.ReadOverrides(parseResult)))
+        {
+            flags[key] = values;
+        }
+
         var layers = Qualys.Layers(parseResult, context, flags);
         return ScanConfiguration.Build(layers, Qualys.PasswordSource(parseResult), context.In, context.Time.GetUtcNow());
     }

@@ -246,6 +246,35 @@ public sealed class ScanEndToEndTests
     }
 
     [Fact]
+    public async Task Scan_CriteriaFromTheConfigFile_AreJudged()
+    {
+        await using var bed = await ScanTestBed.StartAsync();
+        await File.WriteAllTextAsync(Path.Combine(bed.WorkingDirectory, "scangate.yml"),
+            "host: [192.0.2.10]\nfail_on_severity: 5\nfail_on_cves: [CVE-2021-44228]\n", TestContext.Current.CancellationToken);
+
+        var exitCode = await bed.ScanAsync();
+
+        exitCode.ShouldBe(ExitCodes.PolicyFail, bed.Log);
+        var criteria = bed.Result().GetProperty("criteria");
+        criteria.GetProperty("severity").GetProperty("passed").GetBoolean().ShouldBeFalse();
+        criteria.GetProperty("cves").GetProperty("passed").GetBoolean().ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Scan_CriteriaFromTheEnvironment_OutrankTheConfigFile()
+    {
+        await using var bed = await ScanTestBed.StartAsync();
+        await File.WriteAllTextAsync(Path.Combine(bed.WorkingDirectory, "scangate.yml"),
+            "host: [192.0.2.10]\nfail_on_qids: \"1\"\n", TestContext.Current.CancellationToken);
+        bed.Environment["SCANGATE_FAIL_ON_QIDS"] = "376157";
+
+        var exitCode = await bed.ScanAsync();
+
+        exitCode.ShouldBe(ExitCodes.PolicyFail, bed.Log);
+        bed.Result().GetProperty("criteria").GetProperty("qids").GetProperty("configured").GetString().ShouldBe("376157");
+    }
+
+    [Fact]
     public async Task Scan_UnwritableOutputDirectory_IsRefusedBeforeAnythingIsLaunched()
     {
         await using var bed = await ScanTestBed.StartAsync();
